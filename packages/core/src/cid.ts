@@ -1,0 +1,39 @@
+/**
+ * CIDv1 with sha2-256, what every IPFS tool reads: dag-cbor for structure, raw for ciphertext blobs.
+ * Anything read back from storage or the network is checked against its CID here.
+ */
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
+import { sha256 } from '#hash'
+import { bytesEqual } from './bytes.js'
+import { CidMismatchError } from './errors.js'
+
+export { CID }
+
+export const DAG_CBOR = 0x71
+export const RAW = 0x55
+const SHA2_256 = 0x12
+
+export function cidOf(bytes: Uint8Array, codec: typeof DAG_CBOR | typeof RAW = DAG_CBOR): CID {
+  return CID.createV1(codec, Digest.create(SHA2_256, sha256(bytes)))
+}
+
+export function parseCid(input: string | Uint8Array | CID): CID {
+  const asCid = CID.asCID(input)
+  if (asCid) return asCid
+  try {
+    return typeof input === 'string' ? CID.parse(input) : CID.decode(input as Uint8Array)
+  } catch (err) {
+    throw new CidMismatchError(`not a valid CID: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+/** Throws unless `bytes` hash to `cid` (v1, sha2-256, dag-cbor or raw). */
+export function verifyBlock(cid: CID, bytes: Uint8Array): void {
+  if (cid.version !== 1 || cid.multihash.code !== SHA2_256 || (cid.code !== DAG_CBOR && cid.code !== RAW)) {
+    throw new CidMismatchError(`unsupported CID ${cid}: DDC uses CIDv1, sha2-256, dag-cbor or raw`)
+  }
+  if (!bytesEqual(sha256(bytes), cid.multihash.digest)) {
+    throw new CidMismatchError(`bytes do not match CID ${cid}`)
+  }
+}

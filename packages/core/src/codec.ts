@@ -1,0 +1,48 @@
+/**
+ * Canonical DAG-CBOR: the one encoding that is hashed, signed and stored. Decoding untrusted bytes is
+ * strict: bytes must be under the size limit, decode as DAG-CBOR, and re-encode to exactly the same
+ * bytes (so two encodings of one value can never have two CIDs).
+ */
+import * as dagCbor from '@ipld/dag-cbor'
+import * as dagJson from '@ipld/dag-json'
+import { bytesEqual } from './bytes.js'
+import { NonCanonicalError, TooLargeError } from './errors.js'
+
+/** Default ceiling for one structural block (envelope, capability, grant). Ciphertext blobs have their own. */
+export const MAX_BLOCK_BYTES = 1024 * 1024
+
+export function encodeCanonical(value: unknown): Uint8Array {
+  try {
+    return dagCbor.encode(value)
+  } catch (err) {
+    throw new NonCanonicalError(`value cannot be encoded as DAG-CBOR: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+export function decodeCanonical<T = unknown>(bytes: Uint8Array, maxBytes = MAX_BLOCK_BYTES): T {
+  if (bytes.length > maxBytes) throw new TooLargeError(`block of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`)
+  let value: T
+  try {
+    value = dagCbor.decode<T>(bytes)
+  } catch (err) {
+    throw new NonCanonicalError(`not valid DAG-CBOR: ${(err as Error).message}`, { cause: err })
+  }
+  if (!bytesEqual(dagCbor.encode(value), bytes)) {
+    throw new NonCanonicalError('DAG-CBOR is not in canonical form (key order, integer width or float form)')
+  }
+  return value
+}
+
+/** The DAG-JSON view of a value: CIDs as {"/": "..."}, bytes as {"/": {"bytes": "..."}}. */
+export function toDagJson(value: unknown): string {
+  return new TextDecoder().decode(dagJson.encode(value))
+}
+
+export function fromDagJson<T = unknown>(json: string | Uint8Array): T {
+  const bytes = typeof json === 'string' ? new TextEncoder().encode(json) : json
+  try {
+    return dagJson.decode<T>(bytes)
+  } catch (err) {
+    throw new NonCanonicalError(`not valid DAG-JSON: ${(err as Error).message}`, { cause: err })
+  }
+}

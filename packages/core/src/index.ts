@@ -1,0 +1,12 @@
+/** @ddc/core — identities, signers, canonical encoding, CIDs, envelopes, seals, capabilities, errors. */
+export * from './errors.js'
+export * from './bytes.js'
+export * from './address.js'
+export * from './codec.js'
+export * from './cid.js'
+export { cryptoReady } from './ready.js'
+export * from './signature.js'
+export * from './signer.js'
+export * from './merkle.js'
+export * from './seal.js'
+export * from './envelope.js'

@@ -116,3 +116,42 @@ export class UnavailableError extends DdcError {
 export function isDdcError(err: unknown): err is DdcError {
   return err instanceof DdcError
 }
+
+const ERROR_CLASSES = [
+  InvalidInputError,
+  NonCanonicalError,
+  TooLargeError,
+  UnsupportedVersionError,
+  CidMismatchError,
+  InvalidAddressError,
+  BadSignatureError,
+  BadProofError,
+  UnauthorizedError,
+  ExpiredError,
+  ReplayError,
+  ConflictError,
+  BadLinkError,
+  NotFoundError,
+  DecryptionError,
+  MissingKeyError,
+  UnavailableError,
+]
+
+const byCode = new Map<string, new (message: string, options?: DdcErrorOptions) => DdcError>()
+for (const C of ERROR_CLASSES) byCode.set(new C('').code, C)
+
+/** Registers another package's error class so `errorFromJson` can revive it by code. */
+export function registerErrorClass(C: new (message: string, options?: DdcErrorOptions) => DdcError): void {
+  byCode.set(new C('').code, C)
+}
+
+/** Revives an error that crossed a process boundary as `{code, message, details}`. */
+export function errorFromJson(json: { code?: unknown; message?: unknown; details?: unknown }, fallbackMessage = 'request failed'): DdcError {
+  const message = typeof json.message === 'string' ? json.message : fallbackMessage
+  const details = typeof json.details === 'object' && json.details !== null ? (json.details as Record<string, unknown>) : undefined
+  const C = typeof json.code === 'string' ? byCode.get(json.code) : undefined
+  if (C) return new C(message, { details })
+  const err = new DdcError(message, { details })
+  if (typeof json.code === 'string') Object.defineProperty(err, 'code', { value: json.code })
+  return err
+}

@@ -20,7 +20,8 @@ export function encodeCanonical(value: unknown): Uint8Array {
 }
 
 export function decodeCanonical<T = unknown>(bytes: Uint8Array, maxBytes = MAX_BLOCK_BYTES): T {
-  if (bytes.length > maxBytes) throw new TooLargeError(`block of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`)
+  if (bytes.length > maxBytes)
+    throw new TooLargeError(`block of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`)
   let value: T
   try {
     value = dagCbor.decode<T>(bytes)

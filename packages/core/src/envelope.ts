@@ -10,7 +10,7 @@ import { bytesEqual } from './bytes.js'
 import { type CID, cidOf, parseCid } from './cid.js'
 import { decodeCanonical, encodeCanonical } from './codec.js'
 import { BadLinkError, InvalidInputError, UnsupportedVersionError } from './errors.js'
-import { type Seal, type SealVerifier, parseSeal, sealBatch, verifySeal } from './seal.js'
+import { parseSeal, type Seal, type SealVerifier, sealBatch, verifySeal } from './seal.js'
 import type { Signer } from './signer.js'
 
 export const ENVELOPE_VERSION = 1
@@ -56,7 +56,22 @@ export interface SignedEvent {
 
 export const LIMITS = { bucket: 128, id: 128, type: 128, scopes: 64, scopeName: 64, envelopeBytes: 64 * 1024 }
 
-const KEYS = new Set(['v', 'bucket', 'owner', 'seq', 'prev', 'id', 'type', 'ts', 'pub', 'enc', 'scopes', 'body', 'signer', 'cap'])
+const KEYS = new Set([
+  'v',
+  'bucket',
+  'owner',
+  'seq',
+  'prev',
+  'id',
+  'type',
+  'ts',
+  'pub',
+  'enc',
+  'scopes',
+  'body',
+  'signer',
+  'cap',
+])
 const NAME = /^[A-Za-z0-9._:/@-]+$/
 
 function text(v: unknown, field: string, max: number): string {
@@ -67,13 +82,14 @@ function text(v: unknown, field: string, max: number): string {
 }
 
 function uint(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new InvalidInputError(`envelope.${field} must be a non-negative integer`)
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new InvalidInputError(`envelope.${field} must be a non-negative integer`)
   return v
 }
 
 function link(v: unknown, field: string): CID {
   const c = v === null || v === undefined ? null : parseCid(v as CID)
-  if (!c || c.version !== 1) throw new InvalidInputError(`envelope.${field} must be a CIDv1 link`)
+  if (c?.version !== 1) throw new InvalidInputError(`envelope.${field} must be a CIDv1 link`)
   return c
 }
 
@@ -84,8 +100,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Checks an untrusted decoded value against the envelope schema; returns it typed. */
 export function parseEnvelope(value: unknown): Envelope {
   if (!isPlainObject(value)) throw new InvalidInputError('envelope must be a map')
-  if (value.v !== ENVELOPE_VERSION) throw new UnsupportedVersionError(`envelope version ${String(value.v)} is not supported (expected ${ENVELOPE_VERSION})`)
-  for (const k of Object.keys(value)) if (!KEYS.has(k)) throw new InvalidInputError(`envelope has unknown field ${JSON.stringify(k)}`)
+  if (value.v !== ENVELOPE_VERSION)
+    throw new UnsupportedVersionError(
+      `envelope version ${String(value.v)} is not supported (expected ${ENVELOPE_VERSION})`,
+    )
+  for (const k of Object.keys(value))
+    if (!KEYS.has(k)) throw new InvalidInputError(`envelope has unknown field ${JSON.stringify(k)}`)
   const env: Envelope = {
     v: 1,
     bucket: text(value.bucket, 'bucket', LIMITS.bucket),
@@ -97,7 +117,8 @@ export function parseEnvelope(value: unknown): Envelope {
     ts: uint(value.ts, 'ts'),
   }
   if (!(value.owner instanceof Uint8Array)) throw new InvalidInputError('envelope.owner must be 32 bytes')
-  if ((env.seq === 0) !== (env.prev === null)) throw new BadLinkError('envelope.prev must be null exactly when seq is 0')
+  if ((env.seq === 0) !== (env.prev === null))
+    throw new BadLinkError('envelope.prev must be null exactly when seq is 0')
   if (value.pub !== undefined) {
     if (!isPlainObject(value.pub)) throw new InvalidInputError('envelope.pub must be a map')
     env.pub = value.pub
@@ -113,20 +134,25 @@ export function parseEnvelope(value: unknown): Envelope {
       if (!isPlainObject(meta)) throw new InvalidInputError(`envelope.scopes.${name} must be a map`)
       const m: ScopeMeta = { epoch: uint(meta.epoch, `scopes.${name}.epoch`) }
       if (meta.kid !== undefined) m.kid = text(meta.kid, `scopes.${name}.kid`, 128)
-      for (const k of Object.keys(meta)) if (k !== 'epoch' && k !== 'kid') throw new InvalidInputError(`envelope.scopes.${name} has unknown field ${k}`)
+      for (const k of Object.keys(meta))
+        if (k !== 'epoch' && k !== 'kid') throw new InvalidInputError(`envelope.scopes.${name} has unknown field ${k}`)
       env.scopes[name] = m
     }
   }
   if (value.body !== undefined) env.body = link(value.body, 'body')
-  if ((env.body === undefined) !== (env.scopes === undefined)) throw new InvalidInputError('envelope.body and envelope.scopes go together')
-  if ((env.enc === undefined) !== (env.scopes === undefined)) throw new InvalidInputError('envelope.enc names the module that sealed envelope.scopes')
+  if ((env.body === undefined) !== (env.scopes === undefined))
+    throw new InvalidInputError('envelope.body and envelope.scopes go together')
+  if ((env.enc === undefined) !== (env.scopes === undefined))
+    throw new InvalidInputError('envelope.enc names the module that sealed envelope.scopes')
   if (value.signer !== undefined) {
     if (!(value.signer instanceof Uint8Array)) throw new InvalidInputError('envelope.signer must be 32 bytes')
     env.signer = toAccountId(value.signer)
-    if (bytesEqual(env.signer, env.owner)) throw new InvalidInputError('envelope.signer is omitted when the owner signs')
+    if (bytesEqual(env.signer, env.owner))
+      throw new InvalidInputError('envelope.signer is omitted when the owner signs')
   }
   if (value.cap !== undefined) env.cap = link(value.cap, 'cap')
-  if (env.signer !== undefined && env.cap === undefined) throw new InvalidInputError('a delegate signer must name its capability (envelope.cap)')
+  if (env.signer !== undefined && env.cap === undefined)
+    throw new InvalidInputError('a delegate signer must name its capability (envelope.cap)')
   return env
 }
 
@@ -134,7 +160,8 @@ export function parseEnvelope(value: unknown): Envelope {
 export function encodeEnvelope(env: Envelope): { bytes: Uint8Array; cid: CID } {
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined))
   const bytes = encodeCanonical(clean)
-  if (bytes.length > LIMITS.envelopeBytes) throw new InvalidInputError(`envelope of ${bytes.length} bytes exceeds ${LIMITS.envelopeBytes}`)
+  if (bytes.length > LIMITS.envelopeBytes)
+    throw new InvalidInputError(`envelope of ${bytes.length} bytes exceeds ${LIMITS.envelopeBytes}`)
   return { bytes, cid: cidOf(bytes) }
 }
 
@@ -156,7 +183,10 @@ export interface Head {
 }
 
 /** Chains drafts after `head` (null for an empty timeline): consecutive seq, each prev the CID before. */
-export function linkEvents(head: Head | null, drafts: readonly EventDraft[]): { envelope: Envelope; bytes: Uint8Array; cid: CID }[] {
+export function linkEvents(
+  head: Head | null,
+  drafts: readonly EventDraft[],
+): { envelope: Envelope; bytes: Uint8Array; cid: CID }[] {
   let seq = head ? head.seq + 1 : 0
   let prev = head ? head.cid : null
   return drafts.map((d) => {
@@ -169,13 +199,22 @@ export function linkEvents(head: Head | null, drafts: readonly EventDraft[]): { 
 }
 
 /** Links and signs a batch with one signer call. Drafts may span several timelines. */
-export async function signEvents(signer: Signer, items: { envelope: Envelope; bytes: Uint8Array; cid: CID }[]): Promise<SignedEvent[]> {
+export async function signEvents(
+  signer: Signer,
+  items: { envelope: Envelope; bytes: Uint8Array; cid: CID }[],
+): Promise<SignedEvent[]> {
   for (const it of items) {
     if (!bytesEqual(signerOf(it.envelope), signer.accountId)) {
-      throw new InvalidInputError(`event ${it.envelope.id} names signer ${toAddress(signerOf(it.envelope))}, not ${signer.address}`)
+      throw new InvalidInputError(
+        `event ${it.envelope.id} names signer ${toAddress(signerOf(it.envelope))}, not ${signer.address}`,
+      )
     }
   }
-  const seals = await sealBatch(signer, 'event', items.map((i) => i.cid))
+  const seals = await sealBatch(
+    signer,
+    'event',
+    items.map((i) => i.cid),
+  )
   return items.map((it, k) => ({ ...it, seal: seals[k]! }))
 }
 
@@ -187,14 +226,16 @@ export function verifyEvent(ev: { cid: CID; envelope: Envelope; seal: Seal }, ve
 /** Throws unless `next` directly follows `prev` in the same timeline (null: next must be genesis). */
 export function verifyLink(prev: { envelope: Envelope; cid: CID } | null, next: Envelope): void {
   if (prev === null) {
-    if (next.seq !== 0 || next.prev !== null) throw new BadLinkError('the first event of a timeline has seq 0 and no prev')
+    if (next.seq !== 0 || next.prev !== null)
+      throw new BadLinkError('the first event of a timeline has seq 0 and no prev')
     return
   }
   if (next.bucket !== prev.envelope.bucket || !bytesEqual(next.owner, prev.envelope.owner)) {
     throw new BadLinkError('event belongs to another timeline than its predecessor')
   }
   if (next.seq !== prev.envelope.seq + 1) throw new BadLinkError(`seq ${next.seq} does not follow ${prev.envelope.seq}`)
-  if (!next.prev || !next.prev.equals(prev.cid)) throw new BadLinkError(`prev of seq ${next.seq} is not the CID of seq ${prev.envelope.seq}`)
+  if (!next.prev?.equals(prev.cid))
+    throw new BadLinkError(`prev of seq ${next.seq} is not the CID of seq ${prev.envelope.seq}`)
 }
 
 /** Decodes a wire seal and the envelope bytes it travels with into a verified-shape SignedEvent. */
@@ -252,4 +293,3 @@ export function envelopeFromJson(json: EnvelopeJson): Envelope {
   if (json.cap !== undefined) raw.cap = parseCid(json.cap)
   return parseEnvelope(raw)
 }
-

@@ -146,9 +146,13 @@ export function registerErrorClass(C: new (message: string, options?: DdcErrorOp
 }
 
 /** Revives an error that crossed a process boundary as `{code, message, details}`. */
-export function errorFromJson(json: { code?: unknown; message?: unknown; details?: unknown }, fallbackMessage = 'request failed'): DdcError {
+export function errorFromJson(
+  json: { code?: unknown; message?: unknown; details?: unknown },
+  fallbackMessage = 'request failed',
+): DdcError {
   const message = typeof json.message === 'string' ? json.message : fallbackMessage
-  const details = typeof json.details === 'object' && json.details !== null ? (json.details as Record<string, unknown>) : undefined
+  const details =
+    typeof json.details === 'object' && json.details !== null ? (json.details as Record<string, unknown>) : undefined
   const C = typeof json.code === 'string' ? byCode.get(json.code) : undefined
   if (C) return new C(message, { details })
   const err = new DdcError(message, { details })

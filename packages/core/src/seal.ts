@@ -36,7 +36,8 @@ export function sealMessage(kind: SealKind, size: number, root: Uint8Array): Uin
 
 /** Signs many objects with one signer call (one wallet prompt) and returns a seal per object. */
 export async function sealBatch(signer: Signer, kind: SealKind, cids: readonly CID[]): Promise<Seal[]> {
-  if (cids.length === 0 || cids.length > MAX_BATCH) throw new InvalidInputError(`a batch holds 1 to ${MAX_BATCH} objects`)
+  if (cids.length === 0 || cids.length > MAX_BATCH)
+    throw new InvalidInputError(`a batch holds 1 to ${MAX_BATCH} objects`)
   const { root, paths } = buildTree(cids.map((c) => c.bytes))
   const sig = await signer.signRaw(sealMessage(kind, cids.length, root))
   return paths.map((path, i) => ({ scheme: signer.scheme, sig, n: cids.length, i, path }))
@@ -54,10 +55,21 @@ export function parseSeal(value: unknown): Seal {
   if (!(s.sig instanceof Uint8Array) || s.sig.length !== SIGNATURE_LENGTH[s.scheme]) {
     throw new BadSignatureError(`a ${s.scheme} signature is ${SIGNATURE_LENGTH[s.scheme]} bytes`)
   }
-  if (!Number.isSafeInteger(s.n) || !Number.isSafeInteger(s.i) || s.n! < 1 || s.n! > MAX_BATCH || s.i! < 0 || s.i! >= s.n!) {
+  if (
+    !Number.isSafeInteger(s.n) ||
+    !Number.isSafeInteger(s.i) ||
+    s.n! < 1 ||
+    s.n! > MAX_BATCH ||
+    s.i! < 0 ||
+    s.i! >= s.n!
+  ) {
     throw new BadProofError('seal batch size or index out of range')
   }
-  if (!Array.isArray(s.path) || s.path.length > 17 || !s.path.every((p) => p instanceof Uint8Array && p.length === 32)) {
+  if (
+    !Array.isArray(s.path) ||
+    s.path.length > 17 ||
+    !s.path.every((p) => p instanceof Uint8Array && p.length === 32)
+  ) {
     throw new BadProofError('seal path must be a list of 32-byte hashes')
   }
   return { scheme: s.scheme, sig: s.sig, n: s.n!, i: s.i!, path: s.path }
@@ -102,8 +114,13 @@ export function sealedMessage(kind: SealKind, cid: CID, seal: Seal): Uint8Array 
 /** Throws unless `seal` proves that `accountId` signed `cid` as an object of `kind`. */
 export function verifySeal(kind: SealKind, cid: CID, seal: Seal, accountId: Uint8Array, verifier?: SealVerifier): void {
   const message = sealedMessage(kind, cid, seal)
-  const ok = verifier ? verifier.verify(seal.scheme, accountId, message, seal.sig) : verifySignature(seal.scheme, accountId, message, seal.sig)
-  if (!ok) throw new BadSignatureError(`${kind} ${cid} is not signed by the named account (${seal.scheme} signature over its batch root fails)`)
+  const ok = verifier
+    ? verifier.verify(seal.scheme, accountId, message, seal.sig)
+    : verifySignature(seal.scheme, accountId, message, seal.sig)
+  if (!ok)
+    throw new BadSignatureError(
+      `${kind} ${cid} is not signed by the named account (${seal.scheme} signature over its batch root fails)`,
+    )
 }
 
 /** True when two seals came from the same signature over the same batch. */
@@ -124,6 +141,13 @@ export function sealToJson(s: Seal): SealJson {
 }
 
 export function sealFromJson(j: SealJson): Seal {
-  if (!j || typeof j !== 'object' || typeof j.sig !== 'string' || !Array.isArray(j.path)) throw new InvalidInputError('seal must be {scheme, sig, n, i, path}')
-  return parseSeal({ scheme: j.scheme, sig: fromHex(j.sig), n: j.n, i: j.i, path: j.path.map((p) => fromHex(String(p))) })
+  if (!j || typeof j !== 'object' || typeof j.sig !== 'string' || !Array.isArray(j.path))
+    throw new InvalidInputError('seal must be {scheme, sig, n, i, path}')
+  return parseSeal({
+    scheme: j.scheme,
+    sig: fromHex(j.sig),
+    n: j.n,
+    i: j.i,
+    path: j.path.map((p) => fromHex(String(p))),
+  })
 }

@@ -7,7 +7,7 @@
 import { u8aWrapBytes } from '@polkadot/util'
 import { secp256k1Verify } from '@polkadot/util-crypto'
 import { sr25519Verify } from '@polkadot/wasm-crypto'
-import { type SigScheme, isSigScheme } from './address.js'
+import { isSigScheme, type SigScheme } from './address.js'
 import { BadSignatureError } from './errors.js'
 import { sodium } from './ready.js'
 
@@ -23,7 +23,12 @@ export const SIGNATURE_LENGTH: Record<SigScheme, number> = { sr25519: 64, ed2551
  * True when `signature` by the account `accountId` over `<Bytes>message</Bytes>` is valid.
  * Call `cryptoReady()` once before the first verification.
  */
-export function verifySignature(scheme: SigScheme, accountId: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifySignature(
+  scheme: SigScheme,
+  accountId: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (!isSigScheme(scheme) || signature.length !== SIGNATURE_LENGTH[scheme] || accountId.length !== 32) return false
   const wrapped = wrapForSigning(message)
   try {
@@ -41,8 +46,16 @@ export function verifySignature(scheme: SigScheme, accountId: Uint8Array, messag
   }
 }
 
-export function assertSignature(scheme: SigScheme, accountId: Uint8Array, message: Uint8Array, signature: Uint8Array, what = 'signature'): void {
+export function assertSignature(
+  scheme: SigScheme,
+  accountId: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  what = 'signature',
+): void {
   if (!verifySignature(scheme, accountId, message, signature)) {
-    throw new BadSignatureError(`${what} does not verify (${scheme}); it was not made by the named signer over this content`)
+    throw new BadSignatureError(
+      `${what} does not verify (${scheme}); it was not made by the named signer over this content`,
+    )
   }
 }

@@ -7,8 +7,8 @@ import { Keyring } from '@polkadot/keyring'
 import type { KeyringPair } from '@polkadot/keyring/types'
 import { u8aToHex } from '@polkadot/util'
 import { blake2AsU8a, mnemonicGenerate } from '@polkadot/util-crypto'
-import { type SigScheme, SS58_GENERIC, accountIdOf, toAccountId, toAddress } from './address.js'
-import { fromHex, frame, utf8 } from './bytes.js'
+import { accountIdOf, type SigScheme, SS58_GENERIC, toAccountId, toAddress } from './address.js'
+import { frame, fromHex, utf8 } from './bytes.js'
 import { BadSignatureError, InvalidInputError } from './errors.js'
 import { SIGNATURE_LENGTH, wrapForSigning } from './signature.js'
 
@@ -67,7 +67,10 @@ export function createAccount(init: AccountInit): LocalSigner {
 }
 
 /** A fresh random account (mnemonic returned so the caller can keep it). */
-export function generateAccount(scheme: SigScheme = 'sr25519', ss58Prefix = SS58_GENERIC): { mnemonic: string; signer: LocalSigner } {
+export function generateAccount(
+  scheme: SigScheme = 'sr25519',
+  ss58Prefix = SS58_GENERIC,
+): { mnemonic: string; signer: LocalSigner } {
   const mnemonic = mnemonicGenerate(12)
   return { mnemonic, signer: createAccount({ uri: mnemonic, scheme, ss58Prefix }) }
 }
@@ -96,7 +99,12 @@ export type SignRawFn = (payload: { address: string; data: string; type: 'bytes'
  * Adapts a browser wallet extension. The extension wraps the data in `<Bytes>` itself and may return
  * a MultiSignature (one type byte before the signature); both forms are accepted.
  */
-export function extensionSigner(init: { address: string; scheme: SigScheme; signRaw: SignRawFn; ss58Prefix?: number }): Signer {
+export function extensionSigner(init: {
+  address: string
+  scheme: SigScheme
+  signRaw: SignRawFn
+  ss58Prefix?: number
+}): Signer {
   const accountId = toAccountId(init.address)
   const typeByte: Record<SigScheme, number> = { ed25519: 0, sr25519: 1, ecdsa: 2 }
   return {
@@ -109,7 +117,9 @@ export function extensionSigner(init: { address: string; scheme: SigScheme; sign
       const want = SIGNATURE_LENGTH[init.scheme]
       if (sig.length === want) return sig
       if (sig.length === want + 1 && sig[0] === typeByte[init.scheme]) return sig.subarray(1)
-      throw new BadSignatureError(`wallet returned a ${sig.length}-byte signature; expected a ${init.scheme} signature of ${want} bytes`)
+      throw new BadSignatureError(
+        `wallet returned a ${sig.length}-byte signature; expected a ${init.scheme} signature of ${want} bytes`,
+      )
     },
   }
 }

@@ -2,7 +2,7 @@
  * A small JSON-over-HTTP client for service-to-service calls and the SDK: timeouts through
  * AbortSignal, and error bodies revived into the same typed DdcErrors the server threw.
  */
-import { DdcError, UnavailableError, errorFromJson } from '@ddc/core'
+import { type DdcError, errorFromJson, UnavailableError } from '@ddc/core'
 
 export interface RequestOptions {
   method?: string
@@ -34,9 +34,17 @@ export async function request(url: string, opts: RequestOptions = {}): Promise<R
   }
   let res: Response
   try {
-    res = await fetch(url, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body, signal: AbortSignal.any(signals) })
+    res = await fetch(url, {
+      method: opts.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      signal: AbortSignal.any(signals),
+    })
   } catch (err) {
-    throw new UnavailableError(`${opts.method ?? 'GET'} ${url} failed: ${(err as Error).message}`, { cause: err, details: { url } })
+    throw new UnavailableError(`${opts.method ?? 'GET'} ${url} failed: ${(err as Error).message}`, {
+      cause: err,
+      details: { url },
+    })
   }
   if (!res.ok) {
     let json: Record<string, unknown> = {}
@@ -46,7 +54,8 @@ export async function request(url: string, opts: RequestOptions = {}): Promise<R
       // non-JSON error body: fall through to a generic error
     }
     const err: DdcError = json.code ? errorFromJson(json) : new UnavailableError(`${url} answered HTTP ${res.status}`)
-    if (!err.details || !('url' in err.details)) Object.defineProperty(err, 'details', { value: { ...err.details, url, status: res.status } })
+    if (!err.details || !('url' in err.details))
+      Object.defineProperty(err, 'details', { value: { ...err.details, url, status: res.status } })
     throw err
   }
   return res

@@ -4,9 +4,9 @@
  * bad value stops the process at start with a message that names the setting.
  */
 import { readFileSync } from 'node:fs'
-import { type Static, type TObject } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
 import { InvalidInputError } from '@ddc/core'
+import type { Static, TObject } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
 
 const snake = (k: string) => k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
 
@@ -36,7 +36,11 @@ export function loadConfig<T extends TObject>(schema: T, opts: LoadConfigOptions
     const trimmed = raw.trim()
     fromEnv[key] = trimmed.startsWith('{') || trimmed.startsWith('[') ? JSON.parse(trimmed) : raw
   }
-  const merged = { ...fromFile, ...fromEnv, ...Object.fromEntries(Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined)) }
+  const merged = {
+    ...fromFile,
+    ...fromEnv,
+    ...Object.fromEntries(Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined)),
+  }
   const withDefaults = Value.Default(schema, Value.Convert(schema, merged))
   const errors = [...Value.Errors(schema, withDefaults)]
   if (errors.length > 0) {

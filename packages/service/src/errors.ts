@@ -50,10 +50,15 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send({ code: 'ERR_INVALID_INPUT', message: `invalid request: ${fe.message}` })
     }
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send({ code: 'ERR_TOO_LARGE', message: 'request body is larger than this endpoint accepts' })
+      return reply
+        .status(413)
+        .send({ code: 'ERR_TOO_LARGE', message: 'request body is larger than this endpoint accepts' })
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.status(415).send({ code: 'ERR_UNSUPPORTED_MEDIA_TYPE', message: `content type ${req.headers['content-type'] ?? '(none)'} is not accepted here` })
+      return reply.status(415).send({
+        code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+        message: `content type ${req.headers['content-type'] ?? '(none)'} is not accepted here`,
+      })
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send({ code: 'ERR_INVALID_INPUT', message: fe.message })

@@ -1,8 +1,9 @@
 /** @ddc/service — the shared kit every DDC service process is built from. */
-export { createService, type Service, type ServiceInit, type ServiceHandle, type HealthCheck } from './server.js'
-export { runService, type RunOptions } from './run.js'
-export { loadConfig, type LoadConfigOptions } from './config.js'
-export { request, requestJson, type RequestOptions } from './client.js'
-export { statusOf, registerStatus } from './errors.js'
-export { ErrorBody, errorResponses } from './schemas.js'
+
+export { type RequestOptions, request, requestJson } from './client.js'
+export { type LoadConfigOptions, loadConfig } from './config.js'
+export { registerStatus, statusOf } from './errors.js'
 export type { ServiceMetrics } from './metrics.js'
+export { type RunOptions, runService } from './run.js'
+export { ErrorBody, errorResponses } from './schemas.js'
+export { createService, type HealthCheck, type Service, type ServiceHandle, type ServiceInit } from './server.js'

@@ -1,6 +1,6 @@
 /** Per-instance Prometheus registry (no global state: two services can live in one process). */
 import type { FastifyInstance } from 'fastify'
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 
 export interface ServiceMetrics {
   registry: Registry
@@ -12,7 +12,12 @@ export function installMetrics(app: FastifyInstance, service: string, defaults =
   const registry = new Registry()
   registry.setDefaultLabels({ service })
   if (defaults) collectDefaultMetrics({ register: registry })
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'] as const, registers: [registry] })
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  })
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration',

@@ -5,10 +5,21 @@ import { Type } from '@sinclair/typebox'
 import { createService, errorResponses, requestJson } from './index.js'
 
 async function demo() {
-  const { app } = await createService({ name: 'demo', description: 'test service', logger: false, bodyLimit: 1024, defaultMetrics: false })
+  const { app } = await createService({
+    name: 'demo',
+    description: 'test service',
+    logger: false,
+    bodyLimit: 1024,
+    defaultMetrics: false,
+  })
   app.post(
     '/things',
-    { schema: { body: Type.Object({ n: Type.Integer({ minimum: 0 }) }), response: { 200: Type.Object({ n: Type.Integer() }), ...errorResponses(400, 409) } } },
+    {
+      schema: {
+        body: Type.Object({ n: Type.Integer({ minimum: 0 }) }),
+        response: { 200: Type.Object({ n: Type.Integer() }), ...errorResponses(400, 409) },
+      },
+    },
     async (req) => {
       if (req.body.n === 7) throw new ConflictError('seven is taken', { details: { head: 6 } })
       return { n: req.body.n + 1 }
@@ -64,7 +75,10 @@ describe('service kit', () => {
     const app = await demo()
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
     try {
-      await assert.rejects(requestJson(`${url}/things`, { body: { n: 7 } }), (err: Error) => err instanceof ConflictError && (err as ConflictError).details?.head === 6)
+      await assert.rejects(
+        requestJson(`${url}/things`, { body: { n: 7 } }),
+        (err: Error) => err instanceof ConflictError && (err as ConflictError).details?.head === 6,
+      )
       assert.deepEqual(await requestJson(`${url}/things`, { body: { n: 1 } }), { n: 2 })
     } finally {
       await app.close()

@@ -3,17 +3,24 @@
  * (TypeBox) feeding an OpenAPI 3.1 document at /openapi.json, Swagger UI at /docs, /health, Prometheus
  * /metrics, typed error mapping and structured logs that never carry credentials.
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { installErrorHandler } from './errors.js'
-import { type ServiceMetrics, installMetrics } from './metrics.js'
+import { installMetrics, type ServiceMetrics } from './metrics.js'
 import { ErrorBody } from './schemas.js'
 
-export type Service = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
+export type Service = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
 
 export interface HealthCheck {
   name: string
@@ -44,10 +51,16 @@ export interface ServiceHandle {
   metrics: ServiceMetrics
 }
 
-const REDACT = ['req.headers.authorization', 'req.headers["x-ddc-signature"]', 'req.headers["x-ddc-capability"]', 'req.headers.cookie']
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-ddc-signature"]',
+  'req.headers["x-ddc-capability"]',
+  'req.headers.cookie',
+]
 
 export async function createService(init: ServiceInit): Promise<ServiceHandle> {
-  const level = init.logger === true ? 'info' : init.logger === false || init.logger === undefined ? undefined : init.logger
+  const level =
+    init.logger === true ? 'info' : init.logger === false || init.logger === undefined ? undefined : init.logger
   const app = Fastify({
     logger: level ? { level, redact: { paths: REDACT, censor: '[redacted]' } } : false,
     bodyLimit: init.bodyLimit ?? 16 * 1024 * 1024,
@@ -59,7 +72,12 @@ export async function createService(init: ServiceInit): Promise<ServiceHandle> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: init.name, description: init.description, version: init.version ?? '0.1.0', license: { name: 'MIT' } },
+      info: {
+        title: init.name,
+        description: init.description,
+        version: init.version ?? '0.1.0',
+        license: { name: 'MIT' },
+      },
       servers: init.publicUrl ? [{ url: init.publicUrl }] : [],
       tags: init.tags ?? [],
     },
@@ -78,8 +96,16 @@ export async function createService(init: ServiceInit): Promise<ServiceHandle> {
         tags: ['ops'],
         summary: 'Liveness and readiness',
         response: {
-          200: Type.Object({ status: Type.Literal('ok'), service: Type.String(), checks: Type.Record(Type.String(), Type.Boolean()) }),
-          503: Type.Object({ status: Type.Literal('degraded'), service: Type.String(), checks: Type.Record(Type.String(), Type.Boolean()) }),
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            service: Type.String(),
+            checks: Type.Record(Type.String(), Type.Boolean()),
+          }),
+          503: Type.Object({
+            status: Type.Literal('degraded'),
+            service: Type.String(),
+            checks: Type.Record(Type.String(), Type.Boolean()),
+          }),
         },
       },
     },
@@ -93,7 +119,9 @@ export async function createService(init: ServiceInit): Promise<ServiceHandle> {
         }
       }
       const ok = Object.values(results).every(Boolean)
-      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', service: init.name, checks: results } as never)
+      return reply
+        .status(ok ? 200 : 503)
+        .send({ status: ok ? 'ok' : 'degraded', service: init.name, checks: results } as never)
     },
   )
   return { app, metrics }

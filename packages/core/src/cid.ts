@@ -15,7 +15,12 @@ export const RAW = 0x55
 const SHA2_256 = 0x12
 
 export function cidOf(bytes: Uint8Array, codec: typeof DAG_CBOR | typeof RAW = DAG_CBOR): CID {
-  return CID.createV1(codec, Digest.create(SHA2_256, sha256(bytes)))
+  // One allocation: [version, codec, sha2-256, 32] ‖ digest (every varint here fits one byte).
+  const out = new Uint8Array(36)
+  out.set([1, codec, SHA2_256, 32], 0)
+  out.set(sha256(bytes), 4)
+  const digest = new Digest.Digest(SHA2_256, 32, out.subarray(4), out.subarray(2))
+  return new CID(1, codec, digest, out) as CID
 }
 
 export function parseCid(input: string | Uint8Array | CID): CID {

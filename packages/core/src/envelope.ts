@@ -158,7 +158,13 @@ export function parseEnvelope(value: unknown): Envelope {
 
 /** Canonical bytes and CID of an envelope. Drops undefined optionals (DAG-CBOR has no undefined). */
 export function encodeEnvelope(env: Envelope): { bytes: Uint8Array; cid: CID } {
-  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined))
+  let clean: object = env
+  for (const k in env) {
+    if (env[k as keyof Envelope] === undefined) {
+      clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined))
+      break
+    }
+  }
   const bytes = encodeCanonical(clean)
   if (bytes.length > LIMITS.envelopeBytes)
     throw new InvalidInputError(`envelope of ${bytes.length} bytes exceeds ${LIMITS.envelopeBytes}`)

@@ -2,12 +2,13 @@
  * Core micro-benchmark: what DDC's envelope path costs beside the raw library calls it is made of.
  * Run: `npm run bench -w @ddc/core` (or `npx tsx packages/core/bench/bench.ts`). Prints ops/s.
  */
+
+import { createHash } from 'node:crypto'
 import { cpus } from 'node:os'
 import * as dagCbor from '@ipld/dag-cbor'
 import { u8aWrapBytes } from '@polkadot/util'
 import { sr25519Verify as rawSr25519Verify } from '@polkadot/wasm-crypto'
 import sodium from 'libsodium-wrappers-sumo'
-import { createHash } from 'node:crypto'
 import {
   createAccount,
   cryptoReady,
@@ -61,7 +62,11 @@ for (const signer of [sr, ed]) {
   })
   rows.push({
     name: `verify signature only (${signer.scheme})`,
-    ddc: measure('ddc', () => verifySignature(signer.scheme, signer.accountId, sealMessage('event', 1, new Uint8Array(32)), rawSig), ms).opsPerSec,
+    ddc: measure(
+      'ddc',
+      () => verifySignature(signer.scheme, signer.accountId, sealMessage('event', 1, new Uint8Array(32)), rawSig),
+      ms,
+    ).opsPerSec,
     raw: measure('raw', rawVerify, ms).opsPerSec,
   })
 }

@@ -19,9 +19,13 @@ export function measure(name: string, fn: () => void, ms = 1000): Figure {
 
 export function printTable(title: string, rows: { name: string; ddc: number; raw: number }[]): void {
   console.log(`\n${title}`)
-  console.log(`${'operation'.padEnd(34)} ${'DDC ops/s'.padStart(12)} ${'raw lib ops/s'.padStart(14)} ${'overhead'.padStart(9)}`)
+  console.log(
+    `${'operation'.padEnd(34)} ${'DDC ops/s'.padStart(12)} ${'raw lib ops/s'.padStart(14)} ${'overhead'.padStart(9)}`,
+  )
   for (const r of rows) {
     const overhead = ((r.raw / r.ddc - 1) * 100).toFixed(1)
-    console.log(`${r.name.padEnd(34)} ${Math.round(r.ddc).toLocaleString('en').padStart(12)} ${Math.round(r.raw).toLocaleString('en').padStart(14)} ${`${overhead}%`.padStart(9)}`)
+    console.log(
+      `${r.name.padEnd(34)} ${Math.round(r.ddc).toLocaleString('en').padStart(12)} ${Math.round(r.raw).toLocaleString('en').padStart(14)} ${`${overhead}%`.padStart(9)}`,
+    )
   }
 }

@@ -1,5 +1,6 @@
 /** @ddc/core — identities, signers, canonical encoding, CIDs, envelopes, seals, capabilities, errors. */
 
+export { sha256 } from '#hash'
 export * from './address.js'
 export * from './bytes.js'
 export * from './cid.js'

@@ -1,0 +1,2 @@
+/** @ddc/testing — helpers for DDC's own test suites (not published). */
+export * from './browser.js'

@@ -34,6 +34,19 @@ export function decodeCanonical<T = unknown>(bytes: Uint8Array, maxBytes = MAX_B
   return value
 }
 
+/**
+ * Decodes DAG-CBOR already authenticated by other means (an AEAD tag), where canonical form is not a
+ * security property because the bytes are never hashed into a CID. Still size-limited and typed-error.
+ */
+export function decodeAuthenticated<T = unknown>(bytes: Uint8Array, maxBytes = MAX_BLOCK_BYTES): T {
+  if (bytes.length > maxBytes) throw new TooLargeError(`block of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`)
+  try {
+    return dagCbor.decode<T>(bytes)
+  } catch (err) {
+    throw new NonCanonicalError(`not valid DAG-CBOR: ${(err as Error).message}`, { cause: err })
+  }
+}
+
 /** The DAG-JSON view of a value: CIDs as {"/": "..."}, bytes as {"/": {"bytes": "..."}}. */
 export function toDagJson(value: unknown): string {
   return new TextDecoder().decode(dagJson.encode(value))

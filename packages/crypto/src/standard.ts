@@ -5,7 +5,7 @@
  */
 import {
   DecryptionError,
-  decodeCanonical,
+  decodeAuthenticated,
   encodeCanonical,
   InvalidInputError,
   LIMITS,
@@ -162,10 +162,10 @@ function checkScopes(event: SealedEvent): [string, ScopeMeta][] {
     })
 }
 
-/** A scope plaintext that authenticated but is not a canonical map is as unusable as a forgery. */
+/** A scope plaintext that authenticated but is not a map is as unusable as a forgery. */
 function parsePart(plain: Uint8Array): Record<string, unknown> | undefined {
   try {
-    const value = decodeCanonical(plain, MAX_BODY_BYTES)
+    const value = decodeAuthenticated(plain, MAX_BODY_BYTES)
     return isPlainObject(value) ? value : undefined
   } catch {
     return undefined

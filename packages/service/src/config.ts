@@ -34,7 +34,14 @@ export function loadConfig<T extends TObject>(schema: T, opts: LoadConfigOptions
     const raw = env[`${opts.envPrefix}_${snake(key)}`]
     if (raw === undefined) continue
     const trimmed = raw.trim()
-    fromEnv[key] = trimmed.startsWith('{') || trimmed.startsWith('[') ? JSON.parse(trimmed) : raw
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        fromEnv[key] = JSON.parse(trimmed)
+      } catch {
+        // The parser's message quotes the text, which may hold a key: name the variable only.
+        throw new InvalidInputError(`config ${key} (${opts.envPrefix}_${snake(key)}) is not valid JSON`)
+      }
+    } else fromEnv[key] = raw
   }
   const merged = {
     ...fromFile,

@@ -57,3 +57,13 @@ export function loadConfig<T extends TObject>(schema: T, opts: LoadConfigOptions
   }
   return withDefaults as Static<T>
 }
+
+/** For `main.ts`: loads the config, or prints one line that names the bad setting and exits with 2. */
+export function loadConfigOrExit<T extends TObject>(schema: T, opts: LoadConfigOptions): Static<T> {
+  try {
+    return loadConfig(schema, opts)
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`)
+    process.exit(2)
+  }
+}

@@ -1,7 +1,7 @@
 /** @ddc/service — the shared kit every DDC service process is built from. */
 
 export { type RequestOptions, request, requestJson } from './client.js'
-export { type LoadConfigOptions, loadConfig } from './config.js'
+export { type LoadConfigOptions, loadConfig, loadConfigOrExit } from './config.js'
 export { registerStatus, statusOf } from './errors.js'
 export type { ServiceMetrics } from './metrics.js'
 export { type RunOptions, runService } from './run.js'

@@ -121,7 +121,7 @@ describe('logs', () => {
     })
     assert.notEqual(await exited(run), 0)
     const log = run.output()
-    assert.match(log, /a DDC_CRYPTO_\* variable holding JSON does not parse/)
+    assert.match(log, /^error: config buckets \(DDC_CRYPTO_BUCKETS\) is not valid JSON$/m)
     assertClean(log, { 'master key': masterHex.slice(8) })
   })
 })

@@ -23,14 +23,18 @@ function collect(p, out) {
   return out
 }
 
-const roots = paths.length ? paths.map((p) => join(process.cwd(), p)) : ['packages', 'services', 'apps', 'examples', 'bench'].map((d) => join(root, d))
-const files = roots.flatMap((p) => {
-  try {
-    return collect(p, [])
-  } catch {
-    return []
-  }
-}).sort()
+const roots = paths.length
+  ? paths.map((p) => join(process.cwd(), p))
+  : ['packages', 'services', 'apps', 'examples', 'bench'].map((d) => join(root, d))
+const files = roots
+  .flatMap((p) => {
+    try {
+      return collect(p, [])
+    } catch {
+      return []
+    }
+  })
+  .sort()
 if (files.length === 0) {
   console.error(`no test files under ${paths.join(' ') || 'the tree'}`)
   process.exit(1)
@@ -38,7 +42,15 @@ if (files.length === 0) {
 console.log(`running ${files.length} test files`)
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...flags, ...files.map((f) => relative(process.cwd(), f))],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    ...flags,
+    ...files.map((f) => relative(process.cwd(), f)),
+  ],
   { stdio: 'inherit' },
 )
 process.exit(res.status ?? 1)

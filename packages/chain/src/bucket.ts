@@ -26,7 +26,10 @@ export function staticBuckets(buckets: readonly BucketInfo[]): BucketDirectory {
   return {
     async getBucket(id) {
       const b = byId.get(id)
-      if (!b) throw new NotFoundError(`bucket ${id} is not known to this node; create it on chain or add it to the node's config`)
+      if (!b)
+        throw new NotFoundError(
+          `bucket ${id} is not known to this node; create it on chain or add it to the node's config`,
+        )
       return b
     },
   }

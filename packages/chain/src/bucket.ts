@@ -34,3 +34,21 @@ export function staticBuckets(buckets: readonly BucketInfo[]): BucketDirectory {
     },
   }
 }
+
+/**
+ * Remembers answers for `ttlMs` so a node does not ask the chain on every request; unknown buckets are
+ * not cached (a bucket created a moment ago must become visible at once).
+ */
+export function cachedBuckets(inner: BucketDirectory, ttlMs = 5000): BucketDirectory {
+  const cache = new Map<string, { at: number; value: Promise<BucketInfo> }>()
+  return {
+    getBucket(id, signal) {
+      const hit = cache.get(id)
+      if (hit && Date.now() - hit.at < ttlMs) return hit.value
+      const value = inner.getBucket(id, signal)
+      cache.set(id, { at: Date.now(), value })
+      value.catch(() => cache.delete(id))
+      return value
+    },
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Test-only (never exported, not bundled): a real network in this process — dev chain whose genesis
+ * lists three real storage nodes (127.0.0.1, temp data dirs) as the dev cluster, and a CLS over it.
+ * Buckets: DEMO_BUCKET ('1', private, owner //Alice) and PUBLIC_BUCKET ('2', public, owner //Alice).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Chain, devChainClient } from '@ddc/chain'
+import { createChainNode, DEMO_BUCKET, DEV_CLUSTER, devGenesis } from '@ddc/chain-node'
+import { createCls } from '@ddc/cls'
+import { createAccount, cryptoReady } from '@ddc/core'
+import { createStorageNode, type StorageNode } from '@ddc/storage-node'
+
+export const PUBLIC_BUCKET = '2'
+export { DEMO_BUCKET }
+
+export interface TestNode {
+  url: string
+  stop(): Promise<void>
+  start(): Promise<void>
+}
+
+export interface TestNet {
+  nodes: TestNode[]
+  cls: string
+  chain: Chain
+  close(): Promise<void>
+}
+
+export async function startTestNet(): Promise<TestNet> {
+  await cryptoReady()
+  const dir = mkdtempSync(join(tmpdir(), 'ddc-sdk-'))
+  let chain: Chain | undefined
+  const buckets = { getBucket: (id: string) => chain!.getBucket(id) }
+  const nodes: TestNode[] = []
+  for (let i = 1; i <= 3; i++) {
+    let node: StorageNode | undefined
+    let port = 0
+    const start = async () => {
+      node = await createStorageNode({
+        dataDir: join(dir, `node${i}`),
+        buckets,
+        verifyWorkers: 0,
+        defaultMetrics: false,
+      })
+      await node.app.listen({ host: '127.0.0.1', port })
+      port = (node.app.server.address() as { port: number }).port
+    }
+    await start()
+    nodes.push({
+      get url() {
+        return `http://127.0.0.1:${port}`
+      },
+      start,
+      async stop() {
+        const n = node
+        node = undefined
+        await n?.close()
+      },
+    })
+  }
+  const genesis = await devGenesis({ nodeEndpoints: nodes.map((n) => n.url) })
+  genesis.buckets.push({
+    id: PUBLIC_BUCKET,
+    owner: createAccount({ uri: '//Alice' }).address,
+    cluster: DEV_CLUSTER,
+    isPublic: true,
+    settings: {},
+  })
+  const chainNode = await createChainNode({
+    dataDir: join(dir, 'chain'),
+    genesis,
+    blockIntervalMs: 50,
+    logger: false,
+    defaultMetrics: false,
+  })
+  const chainUrl = await chainNode.app.listen({ host: '127.0.0.1', port: 0 })
+  chain = devChainClient({ url: chainUrl })
+  const cls = await createCls({ chain, dataDir: join(dir, 'cls'), logger: false, defaultMetrics: false })
+  const clsUrl = await cls.app.listen({ host: '127.0.0.1', port: 0 })
+  return {
+    nodes,
+    cls: clsUrl,
+    chain,
+    async close() {
+      await cls.close()
+      await chain!.close()
+      await chainNode.close()
+      for (const n of nodes) await n.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

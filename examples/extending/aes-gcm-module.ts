@@ -87,8 +87,8 @@ export function aesGcmModule(init: { scopes: ScopeMap; epoch?: number }): Encryp
           const plain = await crypto.subtle.decrypt(
             {
               name: 'AES-GCM',
-              iv: box.subarray(0, IV_BYTES),
-              additionalData: associatedData(event, scope, meta.epoch),
+              iv: buf(box.subarray(0, IV_BYTES)),
+              additionalData: buf(associatedData(event, scope, meta.epoch)),
             },
             await aesKey(raw),
             buf(box.subarray(IV_BYTES)),

@@ -1,0 +1,69 @@
+// Smoke test of `npm start`: the devnet's real processes start, an event stored through the public
+// APIs reads back from the replicas, every service answers, and stop leaves no process behind.
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { createAccount, cryptoReady } from '@ddc/core'
+import { createClient } from '@ddc/sdk'
+import { type Devnet, startDevnet } from './index.js'
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('devnet', () => {
+  let devnet: Devnet
+  const dir = mkdtempSync(join(tmpdir(), 'ddc-devnet-'))
+
+  before(async () => {
+    await cryptoReady()
+    devnet = await startDevnet({ dataDir: dir, basePort: 20_000 + Math.floor(Math.random() * 20_000), blockIntervalMs: 200, logLevel: 'warn' })
+  })
+  after(async () => {
+    await devnet?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('runs every service as its own healthy process and writes devnet.json', async () => {
+    const info = JSON.parse(readFileSync(join(dir, 'devnet.json'), 'utf8'))
+    assert.deepEqual(info, devnet.info)
+    for (const url of [info.chain, info.cls, info.crypto, info.viewer, ...info.storage]) {
+      const res = await fetch(`${url}/health`)
+      assert.equal(res.status, 200, `${url}/health`)
+    }
+    assert.equal(info.storage.length, 3)
+  })
+
+  it('stores an event through the CLS-located replicas and reads it back verified', async () => {
+    const alice = createClient({ signer: createAccount({ uri: '//Alice' }), cls: devnet.info.cls })
+    const [stored] = await alice.appendMany(devnet.info.demoBucket, [{ type: 'smoke', data: { hello: 'devnet' } }])
+    assert.ok(stored)
+    const [back] = await alice.tail(devnet.info.demoBucket, alice.address, 1)
+    assert.equal(back?.cid.toString(), stored.cid.toString())
+    assert.deepEqual(back?.data, { hello: 'devnet' })
+  })
+
+  it('serves the viewer over the same chain', async () => {
+    const res = await fetch(`${devnet.info.viewer}/api/overview`)
+    assert.equal(res.status, 200)
+    const body = (await res.json()) as { chain?: { name?: string } }
+    assert.match(JSON.stringify(body), /DDC Dev Chain/)
+  })
+
+  it('stops every process it started', async () => {
+    const pids = Object.keys(devnet.info.logs).length
+    assert.equal(pids, 7)
+    const children = devnet.pids
+    assert.equal(children.length, 7)
+    await devnet.stop()
+    for (const pid of children) assert.ok(!alive(pid), `process ${pid} still running`)
+    for (const url of devnet.info.storage) await assert.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) }))
+  })
+})

@@ -1,0 +1,49 @@
+/**
+ * Storage-node process entry: configuration from a JSON file (`DDC_NODE_CONFIG` or the first
+ * argument) and `DDC_NODE_*` variables, then serve until SIGINT/SIGTERM. `--check` verifies the data
+ * directory (every block against its CID, every timeline's links) and exits.
+ */
+import { cachedBuckets, devChainClient } from '@ddc/chain'
+import { runService } from '@ddc/service'
+import { bucketsOf, loadNodeConfig } from './config.js'
+import { createStorageNode } from './node.js'
+import { openLevelStore } from './store/level.js'
+
+const args = process.argv.slice(2)
+const file = args.find((a) => !a.startsWith('--'))
+const config = loadNodeConfig(file ? { file } : {})
+
+if (args.includes('--check')) {
+  const store = await openLevelStore({ dir: config.dataDir })
+  const report = await store.check()
+  await store.close()
+  console.log(JSON.stringify(report, null, 2))
+  process.exit(report.errors.length ? 1 : 0)
+}
+
+const node = await createStorageNode({
+  dataDir: config.dataDir,
+  // Buckets come from the chain when one is configured (the devnet), else from the config file.
+  buckets: config.chain ? cachedBuckets(devChainClient({ url: config.chain })) : bucketsOf(config),
+  verifyWorkers: config.verifyWorkers < 0 ? undefined : config.verifyWorkers,
+  logger: config.logLevel,
+  bodyLimit: config.bodyLimit,
+  maxEventsPerRequest: config.maxEventsPerRequest,
+  requestWindowMs: config.requestWindowMs,
+  ss58Prefix: config.ss58Prefix,
+  cacheSize: config.cacheSize,
+  writeBufferSize: config.writeBufferSize,
+  ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+})
+const url = await runService(node.app, {
+  host: config.host,
+  port: config.port,
+  onClose: async () => {
+    await node.pool.close()
+    await node.store.close()
+  },
+})
+node.app.log.info(
+  { url, dataDir: config.dataDir, buckets: config.chain ? `from chain ${config.chain}` : config.buckets.length },
+  'storage node listening',
+)

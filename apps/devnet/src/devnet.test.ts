@@ -1,13 +1,17 @@
 // Smoke test of `npm start`: the devnet's real processes start, an event stored through the public
 // APIs reads back from the replicas, every service answers, and stop leaves no process behind.
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { createAccount, cryptoReady } from '@ddc/core'
 import { createClient } from '@ddc/sdk'
 import { type Devnet, startDevnet } from './index.js'
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..')
 
 const alive = (pid: number) => {
   try {
@@ -24,7 +28,12 @@ describe('devnet', () => {
 
   before(async () => {
     await cryptoReady()
-    devnet = await startDevnet({ dataDir: dir, basePort: 20_000 + Math.floor(Math.random() * 20_000), blockIntervalMs: 200, logLevel: 'warn' })
+    devnet = await startDevnet({
+      dataDir: dir,
+      basePort: 20_000 + Math.floor(Math.random() * 20_000),
+      blockIntervalMs: 200,
+      logLevel: 'warn',
+    })
   })
   after(async () => {
     await devnet?.stop()
@@ -50,6 +59,21 @@ describe('devnet', () => {
     assert.deepEqual(back?.data, { hello: 'devnet' })
   })
 
+  it("runs the README's code example against it", async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    const block = readme.split('## Using it from code')[1]?.match(/```ts\n([\s\S]*?)```/)?.[1]
+    assert.ok(block, 'README has a ts block under "Using it from code"')
+    assert.ok(block.includes("'http://127.0.0.1:8701'"), 'the example names the default CLS URL')
+    const file = join(repoRoot, 'apps', 'devnet', `.readme-example-${process.pid}.ts`)
+    writeFileSync(file, block.replace("'http://127.0.0.1:8701'", JSON.stringify(devnet.info.cls)))
+    try {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 60_000 })
+      assert.match(out, /page_view \{ page: '\/pricing' \}/)
+    } finally {
+      rmSync(file, { force: true })
+    }
+  })
+
   it('serves the viewer over the same chain', async () => {
     const res = await fetch(`${devnet.info.viewer}/api/overview`)
     assert.equal(res.status, 200)
@@ -64,6 +88,7 @@ describe('devnet', () => {
     assert.equal(children.length, 7)
     await devnet.stop()
     for (const pid of children) assert.ok(!alive(pid), `process ${pid} still running`)
-    for (const url of devnet.info.storage) await assert.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) }))
+    for (const url of devnet.info.storage)
+      await assert.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) }))
   })
 })

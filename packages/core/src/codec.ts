@@ -39,7 +39,8 @@ export function decodeCanonical<T = unknown>(bytes: Uint8Array, maxBytes = MAX_B
  * security property because the bytes are never hashed into a CID. Still size-limited and typed-error.
  */
 export function decodeAuthenticated<T = unknown>(bytes: Uint8Array, maxBytes = MAX_BLOCK_BYTES): T {
-  if (bytes.length > maxBytes) throw new TooLargeError(`block of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`)
+  if (bytes.length > maxBytes)
+    throw new TooLargeError(`block of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`)
   try {
     return dagCbor.decode<T>(bytes)
   } catch (err) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { type CliTestNet, startCliTestNet } from './_testnet.js'
+import { startTestNet, type TestNet } from '@ddc/testing/testnet'
 
 const BIN = fileURLToPath(new URL('../bin/ddc.js', import.meta.url))
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'
@@ -22,7 +22,7 @@ interface Run {
   stderr: string
 }
 
-let net: CliTestNet
+let net: TestNet
 let dir: string
 const documented: string[] = []
 
@@ -37,7 +37,7 @@ function ddc(args: string[], env: Record<string, string> = {}, input?: string): 
           PATH: process.env.PATH ?? '',
           HOME: dir,
           DDC_NETWORK: net?.cls ?? '',
-          DDC_CHAIN: net?.chain ?? '',
+          DDC_CHAIN: net?.chainUrl ?? '',
           DDC_KEYSTORE: 'alice-keys.json',
           DDC_ACCOUNT: '//Alice',
           ...env,
@@ -90,7 +90,7 @@ function oneLineError(r: Run, exit: number, code: string): void {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ddc-cli-'))
-  net = await startCliTestNet()
+  net = await startTestNet({ nodes: 2 })
 })
 after(async () => {
   await net?.close()
@@ -160,7 +160,7 @@ describe('against a network', () => {
     mkdirSync(join(dir, '.ddc'))
     writeFileSync(
       join(dir, '.ddc', 'devnet.json'),
-      JSON.stringify({ chain: net.chain, cls: net.cls, storage: net.nodes }),
+      JSON.stringify({ chain: net.chainUrl, cls: net.cls, storage: net.nodes.map((n) => n.url) }),
     )
     const [list, show, made, missing] = await Promise.all([
       doc(['buckets', 'list', '--json'], {}, {}, { DDC_NETWORK: '', DDC_CHAIN: '' }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createAccount, type Signer } from '@ddc/core'
-import { PUBLIC_BUCKET, startTestNet, type TestNet } from './_testnet.js'
+import { PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
 import { createClient } from './index.js'
 
 function counting(signer: Signer): { calls: number; signer: Signer } {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createAccount, issueCapability, type Signer } from '@ddc/core'
 import { generateMasterKey, KeyRing, standardModule } from '@ddc/crypto'
-import { DEMO_BUCKET, PUBLIC_BUCKET, startTestNet, type TestNet } from './_testnet.js'
+import { DEMO_BUCKET, PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
 import { createClient, type ReadEvent } from './index.js'
 
 const module = standardModule({

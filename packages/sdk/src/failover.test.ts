@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createAccount } from '@ddc/core'
-import { PUBLIC_BUCKET, startTestNet, type TestNet } from './_testnet.js'
+import { PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
 import { createClient, Locator } from './index.js'
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {

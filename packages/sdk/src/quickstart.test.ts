@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before, it } from 'node:test'
+import { PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
 import { quickstart } from '../examples/quickstart.js'
-import { PUBLIC_BUCKET, startTestNet, type TestNet } from './_testnet.js'
 
 let net: TestNet
 before(async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { createAccount, decodeCanonical, encodeCanonical } from '@ddc/core'
-import { PUBLIC_BUCKET, startTestNet, type TestNet } from './_testnet.js'
+import { PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
 import { createClient, type WireEvent } from './index.js'
 
 type Tamper = ((page: { events: WireEvent[] }) => void) | undefined

@@ -1,7 +1,8 @@
 /**
- * Test-only (never exported, not bundled): a real network in this process — dev chain whose genesis
- * lists three real storage nodes (127.0.0.1, temp data dirs) as the dev cluster, and a CLS over it.
- * Buckets: DEMO_BUCKET ('1', private, owner //Alice) and PUBLIC_BUCKET ('2', public, owner //Alice).
+ * A real DDC network in this process for integration tests: storage nodes on 127.0.0.1 (temp data
+ * dirs), a dev chain whose genesis lists them as the dev cluster, and a CLS over it. Buckets:
+ * DEMO_BUCKET ('1', private, owner //Alice) and PUBLIC_BUCKET ('2', public, owner //Alice).
+ * Nodes can be stopped and started again on the same port (failover tests).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -25,16 +26,17 @@ export interface TestNet {
   nodes: TestNode[]
   cls: string
   chain: Chain
+  chainUrl: string
   close(): Promise<void>
 }
 
-export async function startTestNet(): Promise<TestNet> {
+export async function startTestNet(opts: { nodes?: number } = {}): Promise<TestNet> {
   await cryptoReady()
-  const dir = mkdtempSync(join(tmpdir(), 'ddc-sdk-'))
+  const dir = mkdtempSync(join(tmpdir(), 'ddc-testnet-'))
   let chain: Chain | undefined
   const buckets = { getBucket: (id: string) => chain!.getBucket(id) }
   const nodes: TestNode[] = []
-  for (let i = 1; i <= 3; i++) {
+  for (let i = 1; i <= (opts.nodes ?? 3); i++) {
     let node: StorageNode | undefined
     let port = 0
     const start = async () => {
@@ -83,6 +85,7 @@ export async function startTestNet(): Promise<TestNet> {
     nodes,
     cls: clsUrl,
     chain,
+    chainUrl,
     async close() {
       await cls.close()
       await chain!.close()

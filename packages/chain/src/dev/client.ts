@@ -4,7 +4,7 @@
  * only ever sees signed bytes. Submissions from one client are serialized (nonce → sign → submit) so
  * concurrent calls never race for a nonce; waiting for finality happens outside that lock.
  */
-import { InvalidInputError, NotFoundError, type Signer, toAccountId, toAddress, toHex } from '@ddc/core'
+import { InvalidInputError, NotFoundError, requestJson, type Signer, toAccountId, toAddress, toHex } from '@ddc/core'
 import type {
   AnchorRecord,
   BlockInfo,
@@ -18,7 +18,6 @@ import type {
 import { NoSignerError, PeriodClosedError } from '../errors.js'
 import { nodeKeyOf } from '../node-id.js'
 import { blockStream } from './block-stream.js'
-import { fetchJson } from './http.js'
 import { type Call, type CallArgs, signTx } from './transaction.js'
 import * as w from './wire.js'
 
@@ -47,9 +46,9 @@ export function devChainClient(init: DevChainClientInit): Chain {
   let lock: Promise<unknown> = Promise.resolve()
 
   const get = <T>(path: string, signal?: AbortSignal) =>
-    fetchJson<T>(`${base}${path}`, { signal, timeoutMs: init.timeoutMs })
+    requestJson<T>(`${base}${path}`, { signal, timeoutMs: init.timeoutMs ?? 30_000 })
   const post = <T>(path: string, body: unknown, signal?: AbortSignal) =>
-    fetchJson<T>(`${base}${path}`, { body, signal, timeoutMs: init.timeoutMs })
+    requestJson<T>(`${base}${path}`, { body, signal, timeoutMs: init.timeoutMs ?? 30_000 })
   const optional = async <T>(p: Promise<T>): Promise<T | undefined> => {
     try {
       return await p

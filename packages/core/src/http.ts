@@ -1,0 +1,65 @@
+/**
+ * A small JSON-over-HTTP client (fetch only, so browsers too) for calls between services and to
+ * them: timeouts through AbortSignal, and error bodies revived into the same typed DdcErrors the
+ * server threw.
+ */
+import { type DdcError, errorFromJson, UnavailableError } from './errors.js'
+
+export interface RequestOptions {
+  method?: string
+  body?: unknown
+  /** Raw body (e.g. DAG-CBOR or CAR) sent as is. */
+  raw?: Uint8Array
+  contentType?: string
+  headers?: Record<string, string>
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export async function requestJson<T = unknown>(url: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await request(url, opts)
+  return (await res.json()) as T
+}
+
+export async function request(url: string, opts: RequestOptions = {}): Promise<Response> {
+  const signals = [AbortSignal.timeout(opts.timeoutMs ?? 10_000)]
+  if (opts.signal) signals.push(opts.signal)
+  const headers: Record<string, string> = { ...opts.headers }
+  let body: BodyInit | undefined
+  if (opts.raw) {
+    body = opts.raw as unknown as BodyInit
+    headers['content-type'] = opts.contentType ?? 'application/octet-stream'
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body)
+    headers['content-type'] = 'application/json'
+  }
+  let res: Response
+  try {
+    res = await fetch(url, {
+      method: opts.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      signal: AbortSignal.any(signals),
+    })
+  } catch (err) {
+    // The caller's own abort is not an outage: hand back its reason.
+    if (opts.signal?.aborted) throw opts.signal.reason ?? err
+    throw new UnavailableError(`${opts.method ?? 'GET'} ${url} failed: ${(err as Error).message}`, {
+      cause: err,
+      details: { url },
+    })
+  }
+  if (!res.ok) {
+    let json: Record<string, unknown> = {}
+    try {
+      json = (await res.json()) as Record<string, unknown>
+    } catch {
+      // non-JSON error body: fall through to a generic error
+    }
+    const err: DdcError = json.code ? errorFromJson(json) : new UnavailableError(`${url} answered HTTP ${res.status}`)
+    if (!err.details || !('url' in err.details))
+      Object.defineProperty(err, 'details', { value: { ...err.details, url, status: res.status } })
+    throw err
+  }
+  return res
+}

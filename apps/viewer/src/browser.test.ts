@@ -8,20 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, it } from 'node:test'
-import { browserUnavailable, CHROMIUM } from '@ddc/testing'
-import { chromium } from 'playwright-core'
+import { browserUnavailable, launchChromium } from '@ddc/testing'
 import { PUBLIC_BUCKET, startViewerNet, type ViewerNet } from './_testnet.js'
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 
 const skip = browserUnavailable()
 let net: ViewerNet
@@ -39,7 +27,7 @@ it('shows the overview and a timeline in a browser', { skip, timeout: 60_000 }, 
   // DDC_VIEWER_SHOTS=<dir> keeps the screenshots there (to look at them); by default a temp dir, removed.
   const keep = process.env.DDC_VIEWER_SHOTS
   const shots = keep ?? mkdtempSync(join(tmpdir(), 'ddc-viewer-shots-'))
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true })
+  const browser = await launchChromium()
   const logs: string[] = []
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })

@@ -1,32 +1,13 @@
 /** Runs in headless Chromium (bundled by browser.test.ts): the core API end to end, no Node built-ins. */
-import {
-  createAccount,
-  cryptoReady,
-  decodeSignedEvent,
-  envelopeToJson,
-  linkEvents,
-  SealVerifier,
-  signEvents,
-  verifyEvent,
-} from './index.js'
+import { sampleBatch } from './browser.sample.js'
+import { cryptoReady, decodeSignedEvent, envelopeToJson, SealVerifier, signEvents, verifyEvent } from './index.js'
 
 const w = window as unknown as { __result?: unknown; __done?: boolean; __error?: string }
 try {
   await cryptoReady()
   const results: Record<string, unknown> = {}
   for (const scheme of ['sr25519', 'ed25519'] as const) {
-    const alice = createAccount({ uri: '//Alice', scheme })
-    const items = linkEvents(
-      null,
-      Array.from({ length: 10 }, (_, i) => ({
-        bucket: 'demo',
-        owner: alice.accountId,
-        id: `e${i}`,
-        type: 'page.view',
-        ts: 1_700_000_000_000 + i,
-        pub: { i },
-      })),
-    )
+    const { alice, items } = sampleBatch(scheme)
     const signed = await signEvents(alice, items)
     const verifier = new SealVerifier()
     for (const ev of signed) verifyEvent(decodeSignedEvent(ev.bytes, ev.seal), verifier)

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { browserUnavailable, bundleForBrowser, runInBrowser } from '@ddc/testing'
-import { createAccount, cryptoReady, linkEvents } from './index.js'
+import { sampleBatch } from './browser.sample.js'
+import { cryptoReady } from './index.js'
 
 const skip = browserUnavailable()
 
@@ -16,18 +17,7 @@ describe('core in a browser', { skip }, () => {
     const { result } = await runInBrowser<R>(script)
     await cryptoReady()
     for (const scheme of ['sr25519', 'ed25519'] as const) {
-      const alice = createAccount({ uri: '//Alice', scheme })
-      const items = linkEvents(
-        null,
-        Array.from({ length: 10 }, (_, i) => ({
-          bucket: 'demo',
-          owner: alice.accountId,
-          id: `e${i}`,
-          type: 'page.view',
-          ts: 1_700_000_000_000 + i,
-          pub: { i },
-        })),
-      )
+      const { alice, items } = sampleBatch(scheme)
       assert.equal(result[scheme].address, alice.address)
       assert.deepEqual(
         result[scheme].cids,

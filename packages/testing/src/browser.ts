@@ -10,7 +10,8 @@ import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
 
 export const CHROMIUM = process.env.DDC_CHROMIUM ?? '/usr/bin/chromium'
-const FLAGS = [
+/** Flags for Chromium on a closed network as root: no sandbox, no background calls home. */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -20,6 +21,11 @@ const FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ]
+
+/** Launches Debian's Chromium headless with the flags this machine needs. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true })
+}
 
 /** Why browser tests cannot run here, or undefined when they can. */
 export function browserUnavailable(): string | undefined {
@@ -70,7 +76,7 @@ export async function runInBrowser<T>(
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true })
+  const browser = await launchChromium()
   const logs: string[] = []
   try {
     const page = await browser.newPage()

@@ -16,6 +16,7 @@ import {
   linkEvents,
   SealVerifier,
   type SignedEvent,
+  sealedMessage,
   sealFromJson,
   sealToJson,
   signEvents,
@@ -62,6 +63,11 @@ describe('event envelopes and batch seals', () => {
     const verifier = new SealVerifier()
     for (const ev of events) verifyEvent(ev, verifier)
     assert.equal(verifier.verifications, 1)
+    const { scheme, sig, n } = events[0]!.seal
+    const message = sealedMessage('event', events[0]!.cid, events[0]!.seal)
+    assert.ok(verifier.has(scheme, alice.accountId, message, sig), 'the verified batch root is remembered')
+    assert.ok(!verifier.has(scheme, bob.accountId, message, sig), 'under its signer only')
+    assert.equal(n, 100)
     verifyLink(null, events[0]!.envelope)
     for (let i = 1; i < events.length; i++) verifyLink(events[i - 1]!, events[i]!.envelope)
     assert.equal(events[99]!.seal.n, 100)

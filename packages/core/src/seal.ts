@@ -75,6 +75,9 @@ export function parseSeal(value: unknown): Seal {
   return { scheme: s.scheme, sig: s.sig, n: s.n!, i: s.i!, path: s.path }
 }
 
+const tupleKey = (scheme: SigScheme, accountId: Uint8Array, message: Uint8Array, sig: Uint8Array): string =>
+  `${scheme}|${toHex(accountId)}|${toHex(message)}|${toHex(sig)}`
+
 /**
  * Remembers (scheme, account, message, signature) tuples already verified, so a batch costs one
  * signature check however many of its objects arrive. Bounded; oldest entries are dropped first.
@@ -89,7 +92,7 @@ export class SealVerifier {
   }
 
   verify(scheme: SigScheme, accountId: Uint8Array, message: Uint8Array, sig: Uint8Array): boolean {
-    const key = `${scheme}|${toHex(accountId)}|${toHex(message)}|${toHex(sig)}`
+    const key = tupleKey(scheme, accountId, message, sig)
     if (this.#seen.has(key)) return true
     this.verifications++
     if (!verifySignature(scheme, accountId, message, sig)) return false
@@ -99,8 +102,13 @@ export class SealVerifier {
   }
 
   /** Marks a tuple as verified elsewhere (e.g. by a worker thread). */
+  /** True when this tuple was verified (or remembered) before; checks nothing. */
+  has(scheme: SigScheme, accountId: Uint8Array, message: Uint8Array, sig: Uint8Array): boolean {
+    return this.#seen.has(tupleKey(scheme, accountId, message, sig))
+  }
+
   remember(scheme: SigScheme, accountId: Uint8Array, message: Uint8Array, sig: Uint8Array): void {
-    const key = `${scheme}|${toHex(accountId)}|${toHex(message)}|${toHex(sig)}`
+    const key = tupleKey(scheme, accountId, message, sig)
     if (this.#seen.size >= this.#max) this.#seen.delete(this.#seen.keys().next().value!)
     this.#seen.set(key, true)
   }

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
-import { cryptoReady, errorFromJson, UnavailableError } from '@ddc/core'
+import { cryptoReady, errorFromJson, SealVerifier, UnavailableError } from '@ddc/core'
 import { type DecodedRequest, decodeRequest, type SigCheck, verifyChecks } from './decode-events.js'
 import { type Packed, packChecks, unpackChecks, unpackEvents } from './packing.js'
 import { sibling, startTsWorker } from './ts-worker.js'
@@ -35,22 +35,6 @@ export interface VerifyPool {
 /** Below this many checks a verification is not worth splitting. */
 const MIN_CHUNK = 16
 
-class CheckCache {
-  readonly #seen = new Set<string>()
-  constructor(readonly max: number) {}
-  key(c: SigCheck): string {
-    const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex')
-    return `${c.scheme}|${hex(c.signer)}|${hex(c.message)}|${hex(c.sig)}`
-  }
-  has(k: string): boolean {
-    return this.#seen.has(k)
-  }
-  add(k: string): void {
-    if (this.#seen.size >= this.max) this.#seen.delete(this.#seen.values().next().value!)
-    this.#seen.add(k)
-  }
-}
-
 interface Reply {
   ready?: true
   id: number
@@ -71,17 +55,14 @@ interface Slot {
 
 export function createVerifyPool(init: VerifyPoolInit = {}): VerifyPool {
   const size = init.size ?? availableParallelism()
-  const cache = new CheckCache(init.cacheSize ?? 8192)
-  const uncached = (checks: readonly SigCheck[]) => {
-    const keys = checks.map((c) => cache.key(c))
-    const todo = checks.filter((_, k) => !cache.has(keys[k]!))
-    return {
-      todo,
-      remember: () => {
-        for (const k of keys) cache.add(k)
-      },
-    }
-  }
+  // Signatures already checked (a batch's root seen in an earlier request) are not checked again.
+  const cache = new SealVerifier(init.cacheSize ?? 8192)
+  const uncached = (checks: readonly SigCheck[]) => ({
+    todo: checks.filter((c) => !cache.has(c.scheme, c.signer, c.message, c.sig)),
+    remember: () => {
+      for (const c of checks) cache.remember(c.scheme, c.signer, c.message, c.sig)
+    },
+  })
   if (size === 0) return inlinePool(uncached)
 
   const entry = sibling('verify-worker', import.meta.url)

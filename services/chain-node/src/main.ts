@@ -1,11 +1,11 @@
 /** The chain node process: `tsx services/chain-node/src/main.ts` (config: DDC_CHAIN_* or DDC_CHAIN_CONFIG). */
 import { readFileSync } from 'node:fs'
-import { loadConfig, runService } from '@ddc/service'
+import { loadConfigOrExit, runService } from '@ddc/service'
 import { ChainNodeConfig } from './config.js'
 import { devGenesis, type GenesisConfig } from './genesis.js'
 import { createChainNode } from './server.js'
 
-const config = loadConfig(ChainNodeConfig, { envPrefix: 'DDC_CHAIN' })
+const config = loadConfigOrExit(ChainNodeConfig, { envPrefix: 'DDC_CHAIN' })
 const genesis: GenesisConfig = config.genesisFile
   ? JSON.parse(readFileSync(config.genesisFile, 'utf8'))
   : await devGenesis({

@@ -11,7 +11,15 @@ import { openLevelStore } from './store/level.js'
 
 const args = process.argv.slice(2)
 const file = args.find((a) => !a.startsWith('--'))
-const config = loadNodeConfig(file ? { file } : {})
+const config = (() => {
+  try {
+    return loadNodeConfig(file ? { file } : {})
+  } catch (err) {
+    // One line that names the bad setting, not a stack trace.
+    process.stderr.write(`error: ${(err as Error).message}\n`)
+    process.exit(2)
+  }
+})()
 
 if (args.includes('--check')) {
   const store = await openLevelStore({ dir: config.dataDir })

@@ -12,6 +12,8 @@ import sodium from 'libsodium-wrappers-sumo'
 import {
   createAccount,
   cryptoReady,
+  decodeCanonical,
+  decodeEnvelope,
   encodeEnvelope,
   linkEvents,
   sealMessage,
@@ -38,6 +40,25 @@ rows.push({
   name: 'envelope encode + CID (1 KB)',
   ddc: measure('ddc', () => encodeEnvelope(envelope), ms).opsPerSec,
   raw: measure('raw', () => createHash('sha256').update(dagCbor.encode(envelope)).digest(), ms).opsPerSec,
+})
+
+// Strict decode: one pass (decodeCanonical) vs what it replaced, a dag-cbor decode and re-encode.
+rows.push({
+  name: 'canonical decode (envelope, 1 KB)',
+  ddc: measure('ddc', () => decodeCanonical(bytes), ms).opsPerSec,
+  raw: measure('raw', () => dagCbor.encode(dagCbor.decode(bytes)), ms).opsPerSec,
+})
+rows.push({
+  name: 'decode envelope + CID (1 KB)',
+  ddc: measure('ddc', () => decodeEnvelope(bytes), ms).opsPerSec,
+  raw: measure(
+    'raw',
+    () =>
+      createHash('sha256')
+        .update(dagCbor.encode(dagCbor.decode(bytes)))
+        .digest(),
+    ms,
+  ).opsPerSec,
 })
 
 for (const signer of [sr, ed]) {
@@ -70,5 +91,4 @@ for (const signer of [sr, ed]) {
     raw: measure('raw', rawVerify, ms).opsPerSec,
   })
 }
-void bytes
 printTable('@ddc/core — envelope path vs raw libraries (single thread)', rows)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { sha256 as referenceSha256 } from 'multiformats/hashes/sha2'
-import { cidOf, DAG_CBOR, encodeCanonical, parseCid, RAW, verifyBlock } from './index.js'
+import { cidOf, DAG_CBOR, decodeCid, encodeCanonical, parseCid, RAW, verifyBlock } from './index.js'
 
 const codeOf = (code: string) => (err: unknown) => (err as { code?: string }).code === code
 
@@ -32,5 +32,20 @@ describe('CIDs', () => {
     const cid = cidOf(new Uint8Array([1]))
     assert.ok(parseCid(cid.toString()).equals(cid))
     assert.ok(parseCid(cid.bytes).equals(cid))
+  })
+
+  it('decodes bytes exactly as CID.decode does, fast path or not, and refuses what it refuses', () => {
+    const v0 = CID.parse('QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n')
+    for (const cid of [
+      cidOf(new Uint8Array([1])),
+      cidOf(new Uint8Array([2]), RAW),
+      v0,
+      CID.createV1(0x300001, v0.multihash),
+    ]) {
+      assert.deepEqual(decodeCid(cid.bytes), CID.decode(cid.bytes))
+      // Over a Buffer the result still holds plain Uint8Arrays, as CID.decode's does.
+      assert.deepEqual(decodeCid(Buffer.from(cid.bytes)), CID.decode(cid.bytes))
+    }
+    assert.throws(() => decodeCid(cidOf(new Uint8Array([1])).bytes.subarray(0, 35)))
   })
 })

@@ -23,6 +23,20 @@ export function cidOf(bytes: Uint8Array, codec: typeof DAG_CBOR | typeof RAW = D
   return new CID(1, codec, digest, out) as CID
 }
 
+/**
+ * CID.decode with a fast path for DDC's own form (v1, one-byte codec, sha2-256): the general decoder
+ * re-encodes the bytes it has just parsed, which showed on the ingest and read paths. The bytes are
+ * kept as a view (not copied); throws like CID.decode on anything malformed.
+ */
+export function decodeCid(input: Uint8Array): CID {
+  if (input.length === 36 && input[0] === 1 && input[1]! < 0x80 && input[2] === SHA2_256 && input[3] === 32) {
+    // A plain Uint8Array view even over a Buffer, as CID.decode gives (CIDs compare structurally).
+    const bytes = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, 36)
+    return new CID(1, bytes[1]!, new Digest.Digest(SHA2_256, 32, bytes.subarray(4), bytes.subarray(2)), bytes) as CID
+  }
+  return CID.decode(input)
+}
+
 export function parseCid(input: string | Uint8Array | CID): CID {
   const asCid = CID.asCID(input)
   if (asCid) return asCid

@@ -1,11 +1,12 @@
 /**
  * Canonical DAG-CBOR: the one encoding that is hashed, signed and stored. Decoding untrusted bytes is
- * strict: bytes must be under the size limit, decode as DAG-CBOR, and re-encode to exactly the same
- * bytes (so two encodings of one value can never have two CIDs).
+ * strict: bytes must be under the size limit and be exactly what the DAG-CBOR encoder writes for the
+ * value they hold (so two encodings of one value can never have two CIDs). That is checked while
+ * decoding, in one pass (canonical-decode.ts), rather than by encoding the value again.
  */
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
-import { bytesEqual } from './bytes.js'
+import { decodeStrict } from './canonical-decode.js'
 import { NonCanonicalError, TooLargeError } from './errors.js'
 
 /** Default ceiling for one structural block (envelope, capability, grant). Ciphertext blobs have their own. */
@@ -22,16 +23,11 @@ export function encodeCanonical(value: unknown): Uint8Array {
 export function decodeCanonical<T = unknown>(bytes: Uint8Array, maxBytes = MAX_BLOCK_BYTES): T {
   if (bytes.length > maxBytes)
     throw new TooLargeError(`block of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`)
-  let value: T
   try {
-    value = dagCbor.decode<T>(bytes)
+    return decodeStrict(bytes) as T
   } catch (err) {
-    throw new NonCanonicalError(`not valid DAG-CBOR: ${(err as Error).message}`, { cause: err })
+    throw new NonCanonicalError(`not canonical DAG-CBOR: ${(err as Error).message}`, { cause: err })
   }
-  if (!bytesEqual(dagCbor.encode(value), bytes)) {
-    throw new NonCanonicalError('DAG-CBOR is not in canonical form (key order, integer width or float form)')
-  }
-  return value
 }
 
 /**

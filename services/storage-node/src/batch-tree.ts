@@ -126,12 +126,27 @@ class PartialTree {
 function fromPaths(n: number, leaves: readonly LeafWithPath[]): PartialTree {
   const tree = new PartialTree(n, leaves)
   for (const l of leaves) {
-    const ranges = siblingRanges(l.i, n)
-    if (ranges.length !== l.path.length)
-      throw new BadProofError(
-        `audit path of leaf ${l.i} has ${l.path.length} hashes; a tree of ${n} needs ${ranges.length}`,
-      )
-    for (let k = 0; k < ranges.length; k++) tree.give(ranges[k]![0], ranges[k]![1], l.path[k]!)
+    // siblingRanges(l.i, n) walked top-down without building it (this runs for every event).
+    let depth = 0
+    for (let lo = 0, hi = n; hi - lo > 1; depth++) {
+      const mid = lo + split(hi - lo)
+      if (l.i < mid) hi = mid
+      else lo = mid
+    }
+    if (depth !== l.path.length)
+      throw new BadProofError(`audit path of leaf ${l.i} has ${l.path.length} hashes; a tree of ${n} needs ${depth}`)
+    let k = depth
+    for (let lo = 0, hi = n; hi - lo > 1; ) {
+      const mid = lo + split(hi - lo)
+      const hash = l.path[--k]!
+      if (l.i < mid) {
+        tree.give(mid, hi, hash)
+        hi = mid
+      } else {
+        tree.give(lo, mid, hash)
+        lo = mid
+      }
+    }
   }
   return tree
 }

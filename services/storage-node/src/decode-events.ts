@@ -138,12 +138,19 @@ export function decodeRequest(raw: Uint8Array, maxEvents: number): DecodedReques
 /** Groups events by batch signature and computes each group's root (one partial tree per batch). */
 function sealChecks(events: readonly DecodedEvent[]): SigCheck[] {
   const groups = new Map<string, number[]>()
+  let last: { seal: Seal; members: number[] } | undefined
   for (let k = 0; k < events.length; k++) {
     const s = events[k]!.seal
+    // Events of one batch arrive together: compare with the previous seal before keying by hex.
+    if (last && last.seal.n === s.n && last.seal.scheme === s.scheme && bytesEqual(last.seal.sig, s.sig)) {
+      last.members.push(k)
+      continue
+    }
     const key = `${s.scheme}|${s.n}|${Buffer.from(s.sig.buffer, s.sig.byteOffset, s.sig.length).toString('hex')}`
-    const g = groups.get(key)
-    if (g) g.push(k)
-    else groups.set(key, [k])
+    const g = groups.get(key) ?? []
+    if (g.length === 0) groups.set(key, g)
+    g.push(k)
+    last = { seal: s, members: g }
   }
   const checks: SigCheck[] = []
   for (const members of groups.values()) {

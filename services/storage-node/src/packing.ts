@@ -81,7 +81,12 @@ export function packEvents(events: readonly DecodedEvent[], raw: Uint8Array): Pa
   const p = new Packer(raw)
   for (const e of events) {
     p.flat.push(e.bucket, e.seq, e.type, e.ts, e.seal.scheme, e.seal.n, e.seal.i, e.seal.path.length)
-    for (const b of [e.cid, e.owner, e.prev, e.body, e.signer, e.cap]) p.bytes(b)
+    p.bytes(e.cid)
+    p.bytes(e.owner)
+    p.bytes(e.prev)
+    p.bytes(e.body)
+    p.bytes(e.signer)
+    p.bytes(e.cap)
     p.ref(e.env)
     if (e.bodyBytes) p.ref(e.bodyBytes)
     else p.flat.push(-1)

@@ -26,9 +26,10 @@ port.on('message', async (task: VerifyTask) => {
     const { events, checks, caps } = decodeRequest(task.raw, task.maxEvents)
     const packed = packEvents(events, task.raw)
     const sigs = packChecks(checks)
-    port.postMessage({ id: task.id, ok: true, events: packed, checks: sigs, caps }, [
+    port.postMessage({ id: task.id, ok: true, events: packed, checks: sigs, caps, raw: task.raw }, [
       packed.bytes.buffer as ArrayBuffer,
       sigs.bytes.buffer as ArrayBuffer,
+      task.raw.buffer as ArrayBuffer,
     ])
   } catch (err) {
     const error = isDdcError(err) ? err.toJSON() : { code: 'ERR_INTERNAL', message: String(err) }

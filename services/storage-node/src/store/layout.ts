@@ -22,7 +22,7 @@
  * block (measured: ~11 µs per block at 100k events, the largest cost of a read). Capability blocks,
  * which belong to no event, are stored in the pointer itself.
  */
-import { CID, type Seal, type SigScheme } from '@ddc/core'
+import { type CID, decodeCid, type Seal, type SigScheme } from '@ddc/core'
 
 export const P = {
   block: 0x62,
@@ -124,7 +124,7 @@ export function headValue(seq: number, cid: CID): Buffer {
   return b
 }
 
-export const decodeHead = (v: Uint8Array) => ({ seq: readU64(v, 0), cid: CID.decode(v.subarray(8)) })
+export const decodeHead = (v: Uint8Array) => ({ seq: readU64(v, 0), cid: decodeCid(v.subarray(8)) })
 
 export function u32Value(n: number): Buffer {
   const b = Buffer.allocUnsafe(4)
@@ -251,7 +251,7 @@ export function encodeEventRecord(cid: CID, ref: SealRef, env: Uint8Array): Buff
 export function decodeEventRecord(v: Uint8Array): EventRecord {
   let at = 0
   const clen = v[at++]!
-  const cid = CID.decode(v.subarray(at, at + clen))
+  const cid = decodeCid(v.subarray(at, at + clen))
   at += clen
   if (v[at++] === 1) {
     const [chunk, a2] = readVarint(v, at)

@@ -205,7 +205,7 @@ export interface SubscribeOptions {
   from?: number
 }
 
-/** Usage of one bucket on one node in one period (reported by the node's provider or cluster manager). */
+/** Usage of one bucket on one node in one period (reported by the node itself, its provider or the cluster manager). */
 export interface UsageRecord {
   bucketId: string
   nodeId: string

@@ -2,6 +2,7 @@
 
 export { sha256 } from '#hash'
 export * from './address.js'
+export * from './anchor-proof.js'
 export * from './bytes.js'
 export * from './capability.js'
 export * from './cid.js'

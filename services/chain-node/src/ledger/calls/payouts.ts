@@ -48,8 +48,10 @@ export const usageReport = defineCall({
       const node = getNode(ctx.state, r.node)
       if (node.cluster !== a.cluster)
         throw new InvalidInputError(`node ${toHex(r.node)} is not in cluster ${a.cluster}`)
-      if (!bytesEqual(ctx.sender, node.provider) && !bytesEqual(ctx.sender, cluster.manager)) {
-        throw new NotOwnerError(`only node ${toHex(r.node)}'s provider or the cluster manager reports its usage`)
+      // The node itself (its own key, as storage nodes report), its provider or the cluster manager.
+      const reporters = [r.node, node.provider, cluster.manager]
+      if (!reporters.some((who) => bytesEqual(ctx.sender, who))) {
+        throw new NotOwnerError(`only node ${toHex(r.node)}, its provider or the cluster manager reports its usage`)
       }
       // A later report for the same line replaces the earlier one until the period is paid.
       const usage: UsageState = { ...r, reporter: ctx.sender, block: ctx.block }

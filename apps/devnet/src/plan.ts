@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { devNodeUri } from '@ddc/chain-node'
 import type { ServiceSpec } from './supervisor.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -88,6 +89,12 @@ export function devnetPlan(o: DevnetOptions, secrets: DevSecrets): DevnetPlan {
         DDC_NODE_PORT: String(port),
         DDC_NODE_DATA_DIR: dir(`storage-${i + 1}`),
         DDC_NODE_CHAIN: chainUrl,
+        // The key the dev chain's genesis registers for node i (//DdcNode1…): its identity among its
+        // replicas (cluster and peers read from the chain), and the signer of its anchors.
+        DDC_NODE_KEY: devNodeUri(i + 1),
+        // Three nodes share this machine's cores: one verification thread each, not one per core each.
+        DDC_NODE_VERIFY_WORKERS: '1',
+        DDC_NODE_CORS: 'true',
         DDC_NODE_LOG_LEVEL: o.logLevel,
       },
     })),
@@ -101,6 +108,7 @@ export function devnetPlan(o: DevnetOptions, secrets: DevSecrets): DevnetPlan {
         DDC_CLS_DATA_DIR: dir('cls'),
         DDC_CLS_ACCOUNT_URI: '//DdcCls',
         DDC_CLS_PROBE_INTERVAL_MS: '2000',
+        DDC_CLS_CORS: 'true',
         DDC_CLS_LOG_LEVEL: o.logLevel,
       },
     },

@@ -26,7 +26,7 @@ export interface RunningService extends ServiceSpec {
 
 const tsxLoader = createRequire(import.meta.url).resolve('tsx')
 
-export async function startService(spec: ServiceSpec, logDir: string, timeoutMs = 30_000): Promise<RunningService> {
+export async function startService(spec: ServiceSpec, logDir: string, timeoutMs = 60_000): Promise<RunningService> {
   mkdirSync(logDir, { recursive: true })
   const log = join(logDir, `${spec.name}.log`)
   const out = createWriteStream(log, { flags: 'a' })

@@ -58,13 +58,17 @@ export interface BrowserRun<T> {
 /**
  * Serves a page with `script` on 127.0.0.1, opens it in headless Chromium and resolves with what the
  * script assigns to `window.__result` (it must set `window.__done = true`, or `window.__error`).
+ * `input` (JSON) is `window.__input` before the script runs (e.g. the URLs of a test network).
  */
 export async function runInBrowser<T>(
   script: string,
-  opts: { timeoutMs?: number; allowOrigins?: string[] } = {},
+  opts: { timeoutMs?: number; allowOrigins?: string[]; input?: unknown } = {},
 ): Promise<BrowserRun<T>> {
-  const html =
-    '<!doctype html><meta charset="utf-8"><title>ddc test</title><script type="module" src="/app.js"></script>'
+  const input =
+    opts.input === undefined
+      ? ''
+      : `<script>window.__input=${JSON.stringify(opts.input).replaceAll('<', '\\u003c')}</script>`
+  const html = `<!doctype html><meta charset="utf-8"><title>ddc test</title>${input}<script type="module" src="/app.js"></script>`
   const server = createServer((req, res) => {
     if (req.url === '/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' })

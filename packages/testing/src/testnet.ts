@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Chain, devChainClient } from '@ddc/chain'
-import { createChainNode, DEMO_BUCKET, DEV_CLUSTER, devGenesis } from '@ddc/chain-node'
+import { createChainNode, DEMO_BUCKET, DEV_CLUSTER, devGenesis, devNodeUri } from '@ddc/chain-node'
 import { createCls } from '@ddc/cls'
 import { createAccount, cryptoReady } from '@ddc/core'
-import { createStorageNode, type StorageNode } from '@ddc/storage-node'
+import { type ClusterDirectory, createStorageNode, type ReplicationInit, type StorageNode } from '@ddc/storage-node'
 
 export const PUBLIC_BUCKET = '2'
 export { DEMO_BUCKET }
@@ -30,11 +30,28 @@ export interface TestNet {
   close(): Promise<void>
 }
 
-export async function startTestNet(opts: { nodes?: number } = {}): Promise<TestNet> {
+export interface TestNetOptions {
+  nodes?: number
+  /** Storage nodes answer CORS for any origin (browser tests call them from a page). */
+  cors?: boolean
+  /**
+   * Storage nodes replicate (keys //DdcNode<i>, cluster read from the dev chain): quorum writes and
+   * repair. Off by default, so suites that stop nodes keep single-node writes.
+   */
+  replication?: boolean | Omit<ReplicationInit, 'key' | 'chain' | 'peers'>
+}
+
+export async function startTestNet(opts: TestNetOptions = {}): Promise<TestNet> {
   await cryptoReady()
   const dir = mkdtempSync(join(tmpdir(), 'ddc-testnet-'))
   let chain: Chain | undefined
   const buckets = { getBucket: (id: string) => chain!.getBucket(id) }
+  // Nodes start before the chain (its genesis lists their URLs): they read the cluster once it exists.
+  const cluster: ClusterDirectory = {
+    getNode: (id, signal) => chain!.getNode(id, signal),
+    getCluster: (id, signal) => chain!.getCluster(id, signal),
+    listNodes: (filter, signal) => chain!.listNodes(filter, signal),
+  }
   const nodes: TestNode[] = []
   for (let i = 1; i <= (opts.nodes ?? 3); i++) {
     let node: StorageNode | undefined
@@ -45,6 +62,18 @@ export async function startTestNet(opts: { nodes?: number } = {}): Promise<TestN
         buckets,
         verifyWorkers: 0,
         defaultMetrics: false,
+        ...(opts.cors ? { cors: true as const } : {}),
+        ...(opts.replication
+          ? {
+              replication: {
+                key: devNodeUri(i),
+                chain: cluster,
+                repairIntervalMs: 1000,
+                probeIntervalMs: 250,
+                ...(typeof opts.replication === 'object' ? opts.replication : {}),
+              },
+            }
+          : {}),
       })
       await node.app.listen({ host: '127.0.0.1', port })
       port = (node.app.server.address() as { port: number }).port

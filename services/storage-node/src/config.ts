@@ -56,11 +56,66 @@ export const NodeConfig = Type.Object({
     default: 32 * 1024 * 1024,
     description: 'LevelDB memtable bytes (DDC_NODE_WRITE_BUFFER_SIZE)',
   }),
+  cors: Type.Union([Type.Boolean(), Type.Array(Type.String())], {
+    default: false,
+    description: 'Let browser pages call the node: true = any origin, or a list of origins (DDC_NODE_CORS)',
+  }),
   logLevel: Type.Union(
     [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')],
     { default: 'info', description: 'Log level (DDC_NODE_LOG_LEVEL)' },
   ),
   publicUrl: Type.Optional(Type.String({ description: 'Public base URL for OpenAPI (DDC_NODE_PUBLIC_URL)' })),
+  peers: Type.Optional(
+    Type.Array(Type.Object({ url: Type.String(), key: Type.String({ description: 'SS58 or 0x-hex node key' }) }), {
+      description:
+        'Static cluster without a chain: the other nodes, JSON [{url, key}]; with `key`, turns replication on (DDC_NODE_PEERS)',
+    }),
+  ),
+  replication: Type.Boolean({
+    default: true,
+    description: 'Replicate with the cluster when `key` and `chain` or `peers` are set (DDC_NODE_REPLICATION)',
+  }),
+  replicationFactor: Type.Integer({
+    minimum: 1,
+    default: 3,
+    description:
+      'Replicas per timeline with static `peers` (the chain sets its cluster’s) (DDC_NODE_REPLICATION_FACTOR)',
+  }),
+  writeQuorum: Type.Integer({
+    minimum: 1,
+    default: 2,
+    description: 'Replicas holding an append durably before it is acknowledged (DDC_NODE_WRITE_QUORUM)',
+  }),
+  repairIntervalMs: Type.Integer({
+    minimum: 100,
+    default: 5000,
+    description: 'Background repair period between replicas (DDC_NODE_REPAIR_INTERVAL_MS)',
+  }),
+  probeIntervalMs: Type.Integer({
+    minimum: 100,
+    default: 1000,
+    description: 'Peer health probe period (DDC_NODE_PROBE_INTERVAL_MS)',
+  }),
+  key: Type.Optional(
+    Type.String({
+      description: "Secret URI of this node's key (e.g. //DdcNode1); signs anchors and usage reports (DDC_NODE_KEY)",
+    }),
+  ),
+  anchorPeriodMs: Type.Integer({
+    minimum: 0,
+    default: 60_000,
+    description: 'Anchor changed timeline heads on chain this often; 0 = never (DDC_NODE_ANCHOR_PERIOD_MS)',
+  }),
+  usagePeriodMs: Type.Integer({
+    minimum: 0,
+    default: 3_600_000,
+    description: 'Payout period: report usage to the chain this often; 0 = never (DDC_NODE_USAGE_PERIOD_MS)',
+  }),
+  payoutKey: Type.Optional(
+    Type.String({
+      description: "Secret URI of the cluster manager's key: this node also runs payouts (DDC_NODE_PAYOUT_KEY)",
+    }),
+  ),
 })
 
 export type NodeConfig = Static<typeof NodeConfig>

@@ -2,10 +2,13 @@
 import type { FastifyRequest } from 'fastify'
 import type { AccessContext } from './access.js'
 import type { IngestContext } from './ingest.js'
+import type { Replication } from './replication/index.js'
 import type { TimelineStore } from './store/types.js'
 
 export interface NodeContext extends IngestContext, AccessContext {
   store: TimelineStore
+  /** Set when the node replicates: appends go through the cluster's write path. */
+  replication?: Pick<Replication, 'append'>
 }
 
 const bodies = new WeakMap<FastifyRequest, Uint8Array>()

@@ -2,6 +2,13 @@
 
 export { bucketsOf, loadNodeConfig, NodeConfig } from './config.js'
 export { createStorageNode, type StorageNode, type StorageNodeInit } from './node.js'
+export {
+  type ClusterDirectory,
+  ForkError,
+  QuorumError,
+  type Replication,
+  type ReplicationInit,
+} from './replication/index.js'
 export { type SpawnedNode, type SpawnInit, spawnStorageNode } from './spawn.js'
 export { type LevelStoreInit, openLevelStore } from './store/level.js'
 export type {

@@ -4,9 +4,11 @@
  * directory (every block against its CID, every timeline's links) and exits.
  */
 import { cachedBuckets, devChainClient } from '@ddc/chain'
+import { createAccount, cryptoReady } from '@ddc/core'
 import { runService } from '@ddc/service'
 import { bucketsOf, loadNodeConfig } from './config.js'
 import { createStorageNode } from './node.js'
+import { replicationOf } from './replication/config.js'
 import { openLevelStore } from './store/level.js'
 
 const args = process.argv.slice(2)
@@ -29,6 +31,16 @@ if (args.includes('--check')) {
   process.exit(report.errors.length ? 1 : 0)
 }
 
+// With a key, the node signs its anchors and usage reports on the chain it reads buckets from.
+await cryptoReady()
+const signed = (uri: string | undefined) =>
+  config.chain && uri
+    ? devChainClient({ url: config.chain, signer: createAccount({ uri, ss58Prefix: config.ss58Prefix }) })
+    : undefined
+const chain = signed(config.key)
+const manager = signed(config.payoutKey)
+const replication = replicationOf(config, chain ?? (config.chain ? devChainClient({ url: config.chain }) : undefined))
+
 const node = await createStorageNode({
   dataDir: config.dataDir,
   // Buckets come from the chain when one is configured (the devnet), else from the config file.
@@ -42,11 +54,22 @@ const node = await createStorageNode({
   cacheSize: config.cacheSize,
   writeBufferSize: config.writeBufferSize,
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  ...(config.cors ? { cors: config.cors } : {}),
+  ...(chain ? { chain } : {}),
+  ...(chain && config.anchorPeriodMs ? { anchor: { periodMs: config.anchorPeriodMs } } : {}),
+  ...(chain && config.usagePeriodMs
+    ? { usageReports: { periodMs: config.usagePeriodMs, ...(manager ? { manager } : {}) } }
+    : {}),
+  // With a key and a cluster (chain or static peers), the node replicates (src/replication).
+  ...(replication ? { replication } : {}),
 })
 const url = await runService(node.app, {
   host: config.host,
   port: config.port,
   onClose: async () => {
+    node.replication?.close()
+    await node.anchorer?.close()
+    await node.usageReporter?.close()
     await node.pool.close()
     await node.store.close()
   },

@@ -2,20 +2,25 @@
  * `createStorageNode(init)`: one storage node — store, verify pool, HTTP app — with no global state,
  * so tests and the devnet can run several in one process or each in its own (src/main.ts).
  */
-import { type BucketDirectory, type BucketInfo, staticBuckets } from '@ddc/chain'
+import { type BucketDirectory, type BucketInfo, type Chain, staticBuckets } from '@ddc/chain'
 import { cryptoReady, EscalationError, isDdcError, RequestVerifier, SealVerifier, SS58_GENERIC } from '@ddc/core'
 import { createService, registerStatus, type Service, type ServiceInit } from '@ddc/service'
+import { type Anchorer, type AnchorerInit, createAnchorer } from './anchor/anchorer.js'
 import type { NodeContext } from './context.js'
 import { stashBody } from './context.js'
 import { gatewayRoutes } from './gateway.js'
 import { createNodeMetrics } from './metrics.js'
+import { createReplication, type Replication, type ReplicationInit } from './replication/index.js'
+import { anchorRoutes } from './routes/anchors.js'
 import { appendRoutes } from './routes/append.js'
 import { eventRoutes } from './routes/events.js'
+import { replicationRoutes } from './routes/replication.js'
 import { timelineRoutes } from './routes/timelines.js'
 import { usageRoutes } from './routes/usage.js'
 import { CAR, CBOR, SHARED } from './schemas.js'
 import { openLevelStore } from './store/level.js'
 import type { TimelineStore } from './store/types.js'
+import { createUsageReporter, type UsageReporter } from './usage-report.js'
 import { createVerifyPool, type VerifyPool } from './verify-pool.js'
 
 // A capability that claims more than its parent is a refusal, not a missing credential.
@@ -42,12 +47,25 @@ export interface StorageNodeInit {
   writeBufferSize?: number
   /** Clock (ms), for tests of expiry and replay windows. */
   now?: () => number
+  /** Browser origins allowed to call this node (`true`: any; default none). */
+  cors?: ServiceInit['cors']
+  /** The chain, signing as this node's key: anchors and usage reports go through it. */
+  chain?: Chain
+  /** Anchor timeline heads every `periodMs` (needs `chain`); `isPrimary` picks the timelines (default: all). */
+  anchor?: { periodMs: number; isPrimary?: AnchorerInit['isPrimary'] }
+  /** Report usage every `periodMs` (needs `chain`); with the cluster manager's `manager` chain, run payouts. */
+  usageReports?: { periodMs: number; manager?: Chain }
+  /** Replicate with the other nodes of the cluster (src/replication): quorum writes, repair, fork evidence. */
+  replication?: ReplicationInit
 }
 
 export interface StorageNode {
   app: Service
   store: TimelineStore
   pool: VerifyPool
+  anchorer?: Anchorer
+  usageReporter?: UsageReporter
+  replication?: Replication
   close(): Promise<void>
 }
 
@@ -64,12 +82,15 @@ export async function createStorageNode(init: StorageNodeInit): Promise<StorageN
     bodyLimit: init.bodyLimit ?? 32 * 1024 * 1024,
     defaultMetrics: init.defaultMetrics ?? true,
     ...(init.publicUrl ? { publicUrl: init.publicUrl } : {}),
+    ...(init.cors ? { cors: init.cors } : {}),
     tags: [
       { name: 'events', description: 'Append and read single events' },
       { name: 'timelines', description: 'Buckets, timelines, ranges, filters, exports' },
       { name: 'blocks', description: 'Content-addressed blocks' },
       { name: 'gateway', description: 'IPFS trustless gateway' },
       { name: 'ops', description: 'Health, metrics, usage' },
+      { name: 'anchors', description: 'Proofs that events are anchored on chain' },
+      ...(init.replication ? [{ name: 'replication', description: 'Between the replicas of a cluster' }] : []),
     ],
     health: [{ name: 'store', check: () => store.healthy() }],
   })
@@ -112,22 +133,56 @@ export async function createStorageNode(init: StorageNodeInit): Promise<StorageN
   app.addHook('onError', async (_req, _reply, err) => {
     if (isDdcError(err)) nodeMetrics.refused.inc({ code: err.code })
   })
+  const replication = init.replication
+    ? createReplication(init.replication, ctx, metrics.registry, (obj, msg) => app.log.info(obj, msg))
+    : undefined
+  if (replication) {
+    // Routes read through a store that repairs corrupted blocks from the replicas.
+    ctx.store = replication.blocks.wrap(store)
+    ctx.replication = replication
+    replicationRoutes(app, ctx, replication, store)
+  }
   appendRoutes(app, ctx)
   timelineRoutes(app, ctx)
   eventRoutes(app, ctx)
   gatewayRoutes(app, ctx)
   usageRoutes(app, ctx)
+  anchorRoutes(app, ctx)
   await app.ready()
   await pool.ready()
+  replication?.start()
+  const onError = (what: string) => (err: unknown) => app.log.warn({ err }, `${what} failed; retrying next period`)
+  const anchorer =
+    init.chain && init.anchor
+      ? createAnchorer({
+          store,
+          chain: init.chain,
+          // A replicated node anchors the timelines it is first replica of, not every copy it holds.
+          ...(replication ? { isPrimary: replication.isPrimary } : {}),
+          ...init.anchor,
+          now,
+          onError: onError('anchoring'),
+        })
+      : undefined
+  const usageReporter =
+    init.chain && init.usageReports
+      ? createUsageReporter({ store, chain: init.chain, ...init.usageReports, now, onError: onError('usage report') })
+      : undefined
 
   let closed = false
   return {
     app,
     store,
     pool,
+    ...(anchorer ? { anchorer } : {}),
+    ...(usageReporter ? { usageReporter } : {}),
+    ...(replication ? { replication } : {}),
     async close() {
       if (closed) return
       closed = true
+      replication?.close()
+      await anchorer?.close()
+      await usageReporter?.close()
       await app.close()
       await pool.close()
       await store.close()

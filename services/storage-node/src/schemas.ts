@@ -44,6 +44,11 @@ export const AppendResult = Type.Object(
   {
     stored: Type.Integer({ description: 'Events newly stored' }),
     duplicates: Type.Integer({ description: 'Events that were already stored (a retried request)' }),
+    replicas: Type.Optional(
+      Type.Integer({
+        description: 'Replicas holding the append durably (replicated nodes; at least the write quorum)',
+      }),
+    ),
     heads: Type.Array(
       Type.Object({
         bucket: Type.String(),

@@ -3,7 +3,7 @@ import { decodeCapabilityChain } from '@ddc/core'
 import { errorResponses, type Service } from '@ddc/service'
 import { Type } from '@sinclair/typebox'
 import { type NodeContext, rawBody } from '../context.js'
-import { ingest } from '../ingest.js'
+import { type AppendOutcome, ingest } from '../ingest.js'
 import { Binary, CAR, CBOR } from '../schemas.js'
 import {
   type AppendRequest,
@@ -53,7 +53,9 @@ export function appendRoutes(app: Service, ctx: NodeContext): void {
         )
       const header = req.headers['x-ddc-capability']
       if (typeof header === 'string') wire.chains.push(decodeCapabilityChain(header))
-      const outcome = await ingest(ctx, wire)
+      const outcome = (
+        ctx.replication ? await ctx.replication.append(wire, req) : await ingest(ctx, wire)
+      ) as AppendOutcome
       for (const b of new Set(outcome.heads.map((h) => h.bucket))) ctx.store.recordUsage(b, { requests: 1 })
       return outcome
     },

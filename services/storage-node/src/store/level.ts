@@ -21,14 +21,17 @@ import { checkStore } from './check.js'
 import { type CommitStats, GroupCommit } from './group-commit.js'
 import {
   blockKey,
+  bodyKey,
   capSealKey,
   chunkKey,
   decodeEventRecord,
   decodeHead,
   decodePointer,
   headKey,
+  inlinePointer,
   metaKey,
   P,
+  plain,
   seqKey,
   timelineInfoKey,
   timelineKey,
@@ -45,6 +48,8 @@ import type {
   EventPage,
   EventQuery,
   Head,
+  RecordQuery,
+  RecordWrite,
   StoredEvent,
   TimelineInfo,
   TimelineRef,
@@ -68,6 +73,10 @@ export type Db = ClassicLevel<Buffer, Buffer>
 
 /** Timelines whose ids and heads stay cached; beyond this the caches are dropped when idle. */
 const MAX_CACHED_TIMELINES = 200_000
+
+/** Records live in the meta table under this prefix (beside `M ids`). */
+const recordKey = (name: string) => metaKey(`rec/${name}`)
+const RECORD_PREFIX = recordKey('').length
 
 const refKey = (ref: TimelineRef) => `${ref.bucket}\0${toHex(ref.owner)}`
 const sameHead = (a: Head | null, b: Head | null) =>
@@ -322,6 +331,50 @@ export class LevelStore implements TimelineStore {
 
   async usage(bucket?: string): Promise<Usage[]> {
     return this.#usage.rows(bucket)
+  }
+
+  putRecords(write: RecordWrite): Promise<void> {
+    const ops: [Buffer, Buffer | null][] = [
+      // tlid 0: the block belongs to no timeline, so no bucket's access rules apply to it.
+      ...(write.blocks ?? []).map((b): [Buffer, Buffer] => [blockKey(b.cid.bytes), inlinePointer(0, b.bytes)]),
+      ...(write.put ?? []).map(([name, value]): [Buffer, Buffer] => [recordKey(name), Buffer.from(value)]),
+      ...(write.del ?? []).map((name): [Buffer, null] => [recordKey(name), null]),
+    ]
+    return this.#commit.add(ops, 0)
+  }
+
+  async getRecords(names: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    if (names.length === 0) return []
+    return (await this.db.getMany(names.map(recordKey))).map((v) => (v ? plain(v) : undefined))
+  }
+
+  async listRecords(q: RecordQuery): Promise<[string, Uint8Array][]> {
+    // 0xff never occurs in UTF-8, so prefix ‖ 0xff is above every name under the prefix.
+    const end = Buffer.concat([recordKey(q.prefix), Buffer.of(0xff)])
+    const from = q.from === undefined ? undefined : recordKey(q.from)
+    const range = q.reverse
+      ? { gte: recordKey(q.prefix), ...(from ? { lte: from } : { lt: end }), reverse: true }
+      : { gte: from ?? recordKey(q.prefix), lt: end }
+    const rows = await this.db.iterator({ ...range, limit: q.limit }).all()
+    return rows.map(([k, v]) => [k.subarray(RECORD_PREFIX).toString('utf8'), plain(v)])
+  }
+
+  async rewriteBlock(cid: CID, bytes: Uint8Array): Promise<boolean> {
+    const v = await this.db.get(blockKey(cid.bytes))
+    if (!v) return false
+    const p = decodePointer(v)
+    let op: [Buffer, Buffer]
+    if (p.kind === 'inline') op = [blockKey(cid.bytes), inlinePointer(p.tlid, bytes)]
+    else if (p.kind === 'body') op = [bodyKey(p.tlid, p.seq), Buffer.from(bytes)]
+    else {
+      const rec = await this.db.get(seqKey(p.tlid, p.seq))
+      if (!rec) return false
+      // The record is its header (CID, seal) followed by the envelope bytes: keep the header.
+      const { env } = decodeEventRecord(rec)
+      op = [seqKey(p.tlid, p.seq), Buffer.concat([rec.subarray(0, rec.length - env.length), bytes])]
+    }
+    await this.#commit.add([op], 0)
+    return true
   }
 
   async healthy(): Promise<boolean> {

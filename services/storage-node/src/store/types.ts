@@ -110,6 +110,25 @@ export interface Usage {
   bytesErased: number
 }
 
+/**
+ * Bookkeeping of components above the store (anchoring, usage reports): named records, and blocks
+ * that belong to no timeline (anchor trees, readable by anyone), written atomically and durably.
+ */
+export interface RecordWrite {
+  put?: [name: string, value: Uint8Array][]
+  del?: string[]
+  blocks?: { cid: CID; bytes: Uint8Array }[]
+}
+
+export interface RecordQuery {
+  prefix: string
+  /** First name to answer (inclusive; default: the first under the prefix, or the last when reverse). */
+  from?: string
+  /** Descending name order. */
+  reverse?: boolean
+  limit: number
+}
+
 export interface CheckReport {
   blocks: number
   timelines: number
@@ -138,6 +157,16 @@ export interface TimelineStore extends BlockStore {
   /** Counts reads and requests (kept in memory, written with the next commit or within seconds). */
   recordUsage(bucket: string, delta: { bytesRead?: number; requests?: number }): void
   usage(bucket?: string): Promise<Usage[]>
+  /** Writes records and blocks in one durable batch (see RecordWrite). */
+  putRecords(write: RecordWrite): Promise<void>
+  getRecords(names: readonly string[]): Promise<(Uint8Array | undefined)[]>
+  /** Records whose names start with `prefix`, in name order. */
+  listRecords(q: RecordQuery): Promise<[name: string, value: Uint8Array][]>
+  /**
+   * Replaces the stored bytes of a block with `bytes` (already verified against `cid` by the caller):
+   * repairs a corrupted copy from a healthy replica. False when the store does not hold the block.
+   */
+  rewriteBlock(cid: CID, bytes: Uint8Array): Promise<boolean>
   healthy(): Promise<boolean>
   /** Walks everything: every block against its CID, every timeline's links and indexes. */
   check(): Promise<CheckReport>

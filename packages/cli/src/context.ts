@@ -223,7 +223,7 @@ export class Ctx {
 
   // ---- clients -------------------------------------------------------------------------------
 
-  async client(opts: { signer?: LocalSigner } = {}): Promise<DdcClient> {
+  async client(opts: { signer?: LocalSigner; chain?: Chain } = {}): Promise<DdcClient> {
     const [{ createClient }, { KeyRing, standardModule }] = await Promise.all([sdk(), crypto()])
     const signer = opts.signer ?? (await this.signer())
     const keys = this.treeKeys()
@@ -232,6 +232,7 @@ export class Ctx {
       ...this.placement(),
       encryption: { module: standardModule({ scopes: this.scopeMap() }), keys: new KeyRing({ keys }) },
       retries: 1,
+      ...(opts.chain ? { chain: opts.chain } : {}),
     })
   }
 
@@ -241,9 +242,14 @@ export class Ctx {
   }
 
   /** A client that writes in the clear (no module) — used for buckets without a master key. */
-  async plainClient(): Promise<DdcClient> {
+  async plainClient(opts: { chain?: Chain } = {}): Promise<DdcClient> {
     const { createClient } = await sdk()
-    return createClient({ signer: await this.signer(), ...this.placement(), retries: 1 })
+    return createClient({
+      signer: await this.signer(),
+      ...this.placement(),
+      retries: 1,
+      ...(opts.chain ? { chain: opts.chain } : {}),
+    })
   }
 
   /**
@@ -323,6 +329,13 @@ export function parseInt10(s: string | undefined, flag: string): number | undefi
   if (s === undefined) return undefined
   if (!/^\d+$/.test(s)) throw new CliError(`${flag} must be a non-negative integer, got "${s}"`, 'ERR_INVALID_INPUT')
   return Number(s)
+}
+
+/** A whole, positive number of the chain's smallest unit. */
+export function parseAmount(s: string, what: string): bigint {
+  if (!/^[1-9]\d*$/.test(s))
+    throw new CliError(`${what} must be a positive whole number, got "${s}"`, 'ERR_INVALID_INPUT')
+  return BigInt(s)
 }
 
 export function parseJson(s: string, what: string): unknown {

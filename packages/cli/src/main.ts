@@ -5,6 +5,8 @@
  */
 import { parseArgs } from 'node:util'
 import type { Command } from './command.js'
+import { accountCommands } from './commands/account.js'
+import { batchCommand } from './commands/batch.js'
 import { bucketCommands } from './commands/buckets.js'
 import { devnetCommands } from './commands/devnet.js'
 import { eventCommands } from './commands/events.js'
@@ -20,6 +22,7 @@ import { CliError, describeError, EXIT } from './output.js'
 export const COMMANDS: Command[] = [
   ...keyCommands,
   ...bucketCommands,
+  ...accountCommands,
   ...eventCommands,
   ...timelineCommands,
   ...shareCommands,
@@ -148,17 +151,23 @@ export async function run(argv: string[]): Promise<number> {
   return (await cmd.run(new Ctx(parsed.values as Values), parsed.positionals)) ?? EXIT.ok
 }
 
-export async function main(argv = process.argv.slice(2)): Promise<never> {
-  let code: number
+/** Runs one command line as the binary does: errors as one line (and a hint) on stderr; answers the exit code. */
+export async function execute(argv: string[]): Promise<number> {
   try {
-    code = await run(argv)
+    return await run(argv)
   } catch (err) {
     const e = describeError(err)
     process.stderr.write(`error: ${e.message} (${e.code})\n`)
     if (e.hint) process.stderr.write(`  ${e.hint}\n`)
     if (process.env.DDC_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`)
-    code = e.exit
+    return e.exit
   }
+}
+
+COMMANDS.push(batchCommand(execute))
+
+export async function main(argv = process.argv.slice(2)): Promise<never> {
+  const code = await execute(argv)
   // Let stdout drain before exiting (pipes).
   await new Promise<void>((r) => process.stdout.write('', () => r()))
   process.exit(code)

@@ -18,7 +18,6 @@ import {
   parseCid,
   type SignedCapability,
   signEvents,
-  TOMBSTONE_TYPE,
   toAccountId,
 } from '@ddc/core'
 import { type Context, onReplicas, timelineKey } from './context.js'
@@ -26,6 +25,7 @@ import { RebaseExhaustedError } from './errors.js'
 import type { AppendContext, AppendedEvent, EventInput } from './hooks.js'
 import type { Replica } from './locate.js'
 import { readHead } from './read.js'
+import { isClearType } from './system-events.js'
 import { call, sleep } from './transport.js'
 
 export interface AppendOptions {
@@ -67,7 +67,7 @@ async function prepare(
     const meta = { bucket, owner, id: input.id ?? newId(), type: input.type }
     const draft: EventDraft = { ...meta, ts: input.ts ?? Date.now() }
     let body: Uint8Array | undefined
-    if (ctx.module && ctx.keys && input.type !== TOMBSTONE_TYPE) {
+    if (ctx.module && ctx.keys && !isClearType(input.type)) {
       const sealed = await ctx.module.encrypt({ ...meta, data: input.data }, ctx.keys)
       if (sealed.pub) draft.pub = sealed.pub
       draft.enc = sealed.enc
@@ -102,7 +102,10 @@ export async function appendBatch(
   opts: AppendOptions = {},
 ): Promise<(AppendedEvent | null)[]> {
   if (inputs.length === 0) return []
-  const owner = opts.owner === undefined ? ctx.signer.accountId : toAccountId(opts.owner)
+  const owner = opts.owner === undefined ? ctx.owner : toAccountId(opts.owner)
+  // A session key appends to its wallet's timeline under the session capability.
+  if (!opts.capability && ctx.capability && !bytesEqual(owner, ctx.signer.accountId))
+    opts = { ...opts, capability: ctx.capability }
   const { prepared, actx } = await prepare(ctx, bucket, owner, inputs, opts)
   const results: (AppendedEvent | null)[] = inputs.map(() => null)
   if (prepared.length === 0) return results

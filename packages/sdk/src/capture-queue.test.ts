@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createAccount, type Signer } from '@ddc/core'
+import { createAccount } from '@ddc/core'
 import { PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
+import { counting } from './_testkit.js'
 import { createClient } from './index.js'
-
-function counting(signer: Signer): { calls: number; signer: Signer } {
-  const c: { calls: number; signer: Signer } = { calls: 0, signer }
-  c.signer = {
-    ...signer,
-    signRaw: (m: Uint8Array) => {
-      c.calls++
-      return signer.signRaw(m)
-    },
-  }
-  return c
-}
 
 describe('capture queue', () => {
   let net: TestNet

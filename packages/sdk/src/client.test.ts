@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createAccount, issueCapability, type Signer } from '@ddc/core'
+import { createAccount, issueCapability } from '@ddc/core'
 import { generateMasterKey, KeyRing, standardModule } from '@ddc/crypto'
 import { DEMO_BUCKET, PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
+import { all, counting } from './_testkit.js'
 import { createClient, type ReadEvent } from './index.js'
 
 const module = standardModule({
@@ -11,25 +12,6 @@ const module = standardModule({
     '*': { scopes: { activity: ['payload'] }, unmapped: 'public' },
   },
 })
-
-/** Counts wallet prompts. */
-function counting(signer: Signer): { calls: number; signer: Signer } {
-  const c: { calls: number; signer: Signer } = { calls: 0, signer }
-  c.signer = {
-    ...signer,
-    signRaw: (m: Uint8Array) => {
-      c.calls++
-      return signer.signRaw(m)
-    },
-  }
-  return c
-}
-
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const x of it) out.push(x)
-  return out
-}
 
 describe('DdcClient against a real network (CLS, dev chain, 3 storage nodes)', () => {
   let net: TestNet

@@ -2,6 +2,7 @@
  * `createClient(init)` → `DdcClient`: the app-facing entry point. One signer (wallet, local key or
  * custodial service), placement through a CLS or explicit node URLs, optional scoped encryption.
  */
+import type { Account, Bucket, BucketUpdate, Chain, TxReceipt } from '@ddc/chain'
 import { type CID, type Head, SealVerifier, type SignedCapability, type Signer, toAccountId } from '@ddc/core'
 import type { EncryptionModule, Grant, KeySource, Signed } from '@ddc/crypto'
 import { type AppendOptions, appendBatch } from './append.js'
@@ -9,8 +10,21 @@ import { CaptureQueue, type CaptureQueueInit } from './capture-queue.js'
 import type { Context } from './context.js'
 import type { ReadEvent } from './decrypt.js'
 import { eraseEvents } from './delete.js'
+import { type FollowOptions, followEvents } from './follow.js'
+import { type GrantRecord, type ListGrantsOptions, listGrants, recordGrant, revokeGrant } from './grants.js'
 import { type AppendedEvent, type EventInput, HookChain, type Hooks } from './hooks.js'
 import { Locator } from './locate.js'
+import {
+  account,
+  appendOnChain,
+  type CreateBucketInit,
+  createBucket,
+  deposit,
+  needChain,
+  type OnChainEvent,
+  type OnChainOptions,
+  updateBucket,
+} from './onchain.js'
 import {
   type EventsQuery,
   type GetOptions,
@@ -20,10 +34,17 @@ import {
   readTail,
   type TimelineHead,
 } from './read.js'
+import { openSession, type SessionInit } from './session.js'
 import { acceptGrant, announceKey, lookupKey, type ShareInit, shareScope, type WireSigned } from './share.js'
 import type { Fetch } from './transport.js'
 import { listTimelines, type TimelineInfo, type TimelinesOptions } from './traverse.js'
-import { type VerifyReport, verifyTimeline } from './verify.js'
+import {
+  type BucketVerifyReport,
+  type VerifyOptions,
+  type VerifyReport,
+  verifyBucket,
+  verifyTimeline,
+} from './verify.js'
 
 export interface ClientInit {
   signer: Signer
@@ -47,8 +68,10 @@ export interface ClientInit {
   /** Re-link and re-sign attempts on ERR_CONFLICT (default 8). */
   maxRebases?: number
   replicationFactor?: number
-  /** How long a located replica set is reused (default 30 s). */
+  /** How long a located replica set (and the CLS topology) is reused (default 30 s). */
   locateTtlMs?: number
+  /** With a CLS: ask `/v1/locate` per timeline (default), or place from its cached `/v1/topology`. */
+  placement?: 'locate' | 'topology'
   /** Signs read requests of private buckets (default: `signer`); e.g. a local key holding `readCapability`. */
   reader?: Signer
   readCapability?: SignedCapability[]
@@ -57,24 +80,34 @@ export interface ClientInit {
   capture?: Omit<CaptureQueueInit, 'send'>
   hooks?: Hooks
   fetch?: Fetch
+  /** Buckets, deposits and on-chain events: a Chain (dev chain or Substrate) that signs as this account. */
+  chain?: Chain
+  /** Whose timeline operations default to (default: the signer's); set by `startSession`. */
+  owner?: string | Uint8Array
+  /** Capability chain for appends to `owner`'s timeline when the signer is its delegate. */
+  capability?: SignedCapability[]
 }
 
 export class DdcClient {
   readonly #ctx: Context
+  readonly #init: ClientInit
   #queue: CaptureQueue | undefined
   readonly #captureInit: ClientInit['capture']
 
   constructor(init: ClientInit) {
+    this.#init = init
     const hooks = new HookChain()
     if (init.hooks) hooks.use(init.hooks)
     const fetchFn = init.fetch ?? ((...a: Parameters<Fetch>) => globalThis.fetch(...a))
     this.#ctx = {
       signer: init.signer,
+      owner: init.owner === undefined ? init.signer.accountId : toAccountId(init.owner),
       locator: new Locator({
         ...(init.nodes ? { nodes: init.nodes } : {}),
         ...(init.cls ? { cls: init.cls } : {}),
         ...(init.replicationFactor ? { replicationFactor: init.replicationFactor } : {}),
         ...(init.locateTtlMs !== undefined ? { ttlMs: init.locateTtlMs } : {}),
+        ...(init.placement ? { placement: init.placement } : {}),
         ...(init.timeoutMs ? { timeoutMs: init.timeoutMs } : {}),
         fetch: fetchFn,
       }),
@@ -97,11 +130,18 @@ export class DdcClient {
       this.#ctx.keys = init.encryption.keys
     }
     if (init.readCapability) this.#ctx.readCapability = init.readCapability
+    if (init.capability) this.#ctx.capability = init.capability
+    if (init.chain) this.#ctx.chain = init.chain
     this.#captureInit = init.capture
   }
 
   get address(): string {
     return this.#ctx.signer.address
+  }
+
+  /** The account whose timeline operations default to (the wallet's, under a session key). */
+  get owner(): Uint8Array {
+    return this.#ctx.owner
   }
 
   /** The client's key source (a KeyRing gains keys from `openGrant`). */
@@ -145,18 +185,14 @@ export class DdcClient {
 
   head(
     bucket: string,
-    owner: string | Uint8Array = this.#ctx.signer.accountId,
+    owner: string | Uint8Array = this.#ctx.owner,
     signal?: AbortSignal,
   ): Promise<TimelineHead | null> {
     return readHead(this.#ctx, bucket, toAccountId(owner), signal)
   }
 
   /** Verified, decrypted events, page by page. */
-  events(
-    bucket: string,
-    owner: string | Uint8Array = this.#ctx.signer.accountId,
-    query?: EventsQuery,
-  ): AsyncIterable<ReadEvent> {
+  events(bucket: string, owner: string | Uint8Array = this.#ctx.owner, query?: EventsQuery): AsyncIterable<ReadEvent> {
     return readEvents(this.#ctx, bucket, toAccountId(owner), query)
   }
 
@@ -188,9 +224,21 @@ export class DdcClient {
     return lookupKey(this.#ctx, account, signal)
   }
 
-  /** Grants one scope key to `grantee`; returns the signed grant (hand it over; see share.ts). */
-  share(init: ShareInit, signal?: AbortSignal): Promise<Signed<Grant>> {
-    return shareScope(this.#ctx, init, signal)
+  /** Grants one scope key to `grantee`; returns the signed grant (hand it over, or `record` it in DDC). */
+  async share(init: ShareInit, signal?: AbortSignal): Promise<Signed<Grant>> {
+    const grant = await shareScope(this.#ctx, init, signal)
+    if (init.record) await recordGrant(this.#ctx, grant, signal)
+    return grant
+  }
+
+  /** Grant records kept in DDC by a grantor (default: this account), with which are revoked. */
+  grants(bucket: string, opts?: ListGrantsOptions): Promise<GrantRecord[]> {
+    return listGrants(this.#ctx, bucket, opts)
+  }
+
+  /** Withdraws a recorded grant (raise the scope's epoch too, so that new data is out of its reach). */
+  revokeGrant(bucket: string, record: CID | string, signal?: AbortSignal): Promise<AppendedEvent> {
+    return revokeGrant(this.#ctx, bucket, record, signal)
   }
 
   /** Opens a grant addressed to this signer and adds its key to this client's KeyRing. */
@@ -198,12 +246,80 @@ export class DdcClient {
     return acceptGrant(this.#ctx, grant)
   }
 
+  /** Signatures and links; with `{chain}` also the anchors on chain (see verify.ts). */
   verifyTimeline(
     bucket: string,
-    owner: string | Uint8Array = this.#ctx.signer.accountId,
-    signal?: AbortSignal,
+    owner: string | Uint8Array = this.#ctx.owner,
+    options?: AbortSignal | VerifyOptions,
   ): Promise<VerifyReport> {
-    return verifyTimeline(this.#ctx, bucket, owner, signal)
+    return verifyTimeline(this.#ctx, bucket, owner, options)
+  }
+
+  /** verifyTimeline over every timeline of the bucket; stops at the first failure. */
+  verifyBucket(bucket: string, options?: VerifyOptions): Promise<BucketVerifyReport> {
+    return verifyBucket(this.#ctx, bucket, options)
+  }
+
+  /**
+   * Streams events as they are appended to a timeline (default: from after the current head). Every
+   * event is verified and decrypted like `events`; stop with `signal` or by leaving the loop.
+   */
+  follow(bucket: string, owner: string | Uint8Array = this.#ctx.owner, opts?: FollowOptions): AsyncIterable<ReadEvent> {
+    return followEvents(this.#ctx, bucket, toAccountId(owner), opts)
+  }
+
+  /**
+   * One wallet prompt for a whole session: the signer signs a capability for a fresh in-memory key,
+   * and the returned client signs every batch and read with that key, on this account's timeline.
+   */
+  async startSession(init: SessionInit): Promise<DdcClient> {
+    const { key, capability } = await openSession(this.#ctx, init)
+    const client = new DdcClient({
+      ...this.#init,
+      signer: key,
+      reader: key,
+      owner: this.#ctx.owner,
+      capability,
+      readCapability: capability,
+    })
+    if (this.#ctx.keys) client.#ctx.keys = this.#ctx.keys
+    return client
+  }
+
+  // ---- on chain (needs `chain`) ----------------------------------------------------------------
+
+  /** Creates a bucket owned by this account (in the first cluster unless `clusterId`). */
+  createBucket(init?: CreateBucketInit): Promise<Bucket> {
+    return createBucket(this.#ctx, init)
+  }
+
+  /** Changes a bucket's settings or visibility (its owner only). */
+  updateBucket(id: string, update: BucketUpdate, signal?: AbortSignal): Promise<Bucket> {
+    return updateBucket(this.#ctx, id, update, signal)
+  }
+
+  bucket(id: string, signal?: AbortSignal): Promise<Bucket> {
+    return needChain(this.#ctx).getBucket(id, signal)
+  }
+
+  /** The buckets an account owns (default: this one). */
+  buckets(owner: string | Uint8Array = this.#ctx.owner, signal?: AbortSignal): Promise<Bucket[]> {
+    return needChain(this.#ctx).listBuckets(owner, signal)
+  }
+
+  /** Adds to this account's DDC deposit (pays the data-operation fees of its buckets). */
+  deposit(amount: bigint, signal?: AbortSignal): Promise<TxReceipt> {
+    return deposit(this.#ctx, amount, signal)
+  }
+
+  /** Balance, deposit and nonce of this account. */
+  account(signal?: AbortSignal): Promise<Account> {
+    return account(this.#ctx, signal)
+  }
+
+  /** Appends an event and submits a remark carrying its CID (and `transfer`, atomically) to the chain. */
+  appendOnChain(bucket: string, event: EventInput, opts?: OnChainOptions): Promise<OnChainEvent> {
+    return appendOnChain(this.#ctx, bucket, event, opts)
   }
 
   /** Flushes and closes the capture queue. */

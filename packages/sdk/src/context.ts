@@ -3,6 +3,8 @@
  * plus the two helpers everything goes through: `onReplicas` (failover with backoff) and `readCall`
  * (unsigned first, or a signed request for private buckets).
  */
+
+import type { Chain } from '@ddc/chain'
 import {
   type Head,
   type SealVerifier,
@@ -20,6 +22,12 @@ import { type CallInit, call, type Fetch, sleep } from './transport.js'
 
 export interface Context {
   signer: Signer
+  /** Whose timeline operations default to: the signer's, or the wallet's under a session key. */
+  owner: Uint8Array
+  /** Capability chain for appends to `owner`'s timeline when the signer is a delegate (a session). */
+  capability?: SignedCapability[]
+  /** Buckets, deposits and on-chain events (a Chain that signs as the client's account). */
+  chain?: Chain
   locator: Locator
   fetch: Fetch
   timeoutMs: number

@@ -8,13 +8,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createAccount } from '@ddc/core'
 import { PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
+import { all } from './_testkit.js'
 import { createClient, Locator } from './index.js'
-
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const x of it) out.push(x)
-  return out
-}
 
 describe('failover to the next replica', () => {
   let net: TestNet
@@ -25,10 +20,13 @@ describe('failover to the next replica', () => {
     await net.close()
   })
 
-  for (const mode of ['explicit nodes', 'cls'] as const) {
+  for (const mode of ['explicit nodes', 'cls', 'cls topology'] as const) {
     it(`writes and reads through the next replica when the first is down (${mode})`, async () => {
       const signer = createAccount({ uri: `//SdkFailover/${mode}` })
-      const place = mode === 'cls' ? { cls: net.cls } : { nodes: net.nodes.map((n) => n.url) }
+      const place =
+        mode === 'explicit nodes'
+          ? { nodes: net.nodes.map((n) => n.url) }
+          : { cls: net.cls, ...(mode === 'cls topology' ? { placement: 'topology' as const } : {}) }
       const [first] = await new Locator(place).replicas(PUBLIC_BUCKET, signer.accountId)
       const down = net.nodes.find((n) => n.url === first!.url)!
       await down.stop()
@@ -55,6 +53,21 @@ describe('failover to the next replica', () => {
       }
     })
   }
+
+  it('placement from the cached CLS topology matches /v1/locate, with no request per timeline', async () => {
+    const asked: string[] = []
+    const counting: typeof fetch = (url, init) => {
+      asked.push(new URL(String(url)).pathname)
+      return fetch(url, init)
+    }
+    const cached = new Locator({ cls: net.cls, placement: 'topology', fetch: counting })
+    const perTimeline = new Locator({ cls: net.cls })
+    for (let k = 0; k < 12; k++) {
+      const owner = createAccount({ uri: `//SdkPlacement/${k}` }).accountId
+      assert.deepEqual(await cached.replicas(PUBLIC_BUCKET, owner), await perTimeline.replicas(PUBLIC_BUCKET, owner))
+    }
+    assert.deepEqual(asked, ['/v1/topology', `/v1/buckets/${PUBLIC_BUCKET}`])
+  })
 
   it('names every replica that failed when none answers', async () => {
     const client = createClient({

@@ -30,6 +30,8 @@ export interface ShareInit {
   exp: number
   /** Key epoch (default 0). */
   epoch?: number
+  /** Also keep the grant in DDC, on the grantor's timeline (see grants.ts). */
+  record?: boolean
 }
 
 export interface WireSigned {

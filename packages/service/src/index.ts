@@ -2,6 +2,7 @@
 
 export { type RequestOptions, request, requestJson } from './client.js'
 export { type LoadConfigOptions, loadConfig, loadConfigOrExit } from './config.js'
+export type { CorsOrigins } from './cors.js'
 export { registerStatus, statusOf } from './errors.js'
 export type { ServiceMetrics } from './metrics.js'
 export { type RunOptions, runService } from './run.js'

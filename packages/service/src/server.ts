@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
+import { type CorsOrigins, installCors } from './cors.js'
 import { installErrorHandler } from './errors.js'
 import { installMetrics, type ServiceMetrics } from './metrics.js'
 import { ErrorBody } from './schemas.js'
@@ -44,6 +45,8 @@ export interface ServiceInit {
   health?: HealthCheck[]
   /** Collect process-level default metrics (off in tests that build many services). */
   defaultMetrics?: boolean
+  /** Let browser pages call this service: `true` for any origin, or a list of origins (default: none). */
+  cors?: CorsOrigins | false
 }
 
 export interface ServiceHandle {
@@ -85,6 +88,7 @@ export async function createService(init: ServiceInit): Promise<ServiceHandle> {
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   installErrorHandler(app)
+  if (init.cors) installCors(app, init.cors)
   const metrics = installMetrics(app, init.name, init.defaultMetrics ?? true)
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

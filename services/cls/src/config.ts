@@ -21,6 +21,10 @@ export const ClsConfig = Type.Object({
       'where topology comes from: a dev chain URL (http/https), a Substrate endpoint (ws/wss) or a preset ' +
       '(cere-mainnet, cere-testnet, cere-devnet, local)',
   }),
+  cors: Type.Union([Type.Boolean(), Type.Array(Type.String())], {
+    default: false,
+    description: 'let browser pages call the CLS: true = any origin, or a list of origins',
+  }),
   dataDir: Type.String({ default: '.ddc/cls', description: 'folder of the key directory (LevelDB)' }),
   accountUri: Type.Optional(
     Type.String({

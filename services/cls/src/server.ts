@@ -23,6 +23,8 @@ for (const [code, status] of Object.entries(CHAIN_ERROR_STATUS)) registerStatus(
 
 export interface ClsInit {
   chain: Chain
+  /** Let browser pages call the CLS (any origin, or a list). */
+  cors?: ServiceInit['cors']
   /** Folder of the key directory (default `.ddc/cls`). */
   dataDir?: string
   /** The CLS's own account, for reading private buckets with capabilities delegated to it. */
@@ -82,6 +84,7 @@ export async function createCls(init: ClsInit): Promise<Cls> {
       publicUrl: init.publicUrl,
       tags: TAGS,
       defaultMetrics: init.defaultMetrics,
+      ...(init.cors ? { cors: init.cors } : {}),
       health: [
         { name: 'topology', check: () => topology?.current() !== undefined },
         { name: 'key-directory', check: () => keys.healthy() },

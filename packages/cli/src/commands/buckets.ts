@@ -1,4 +1,4 @@
-/** `ddc buckets create|list|show` — buckets on the chain. */
+/** `ddc buckets create|update|list|show` — buckets on the chain. */
 import type { Bucket } from '@ddc/chain'
 import { need, noMore } from '../args.js'
 import type { Command } from '../command.js'
@@ -57,6 +57,42 @@ export const bucketCommands: Command[] = [
           ...(settings ? { settings: parseJson(settings, '--settings') as Bucket['settings'] } : {}),
         })
         ctx.out.print(view(bucket), () => `created bucket ${bucket.id} in cluster ${bucket.clusterId}`)
+      } finally {
+        await chain.close()
+      }
+      return 0
+    },
+  },
+  {
+    path: ['buckets', 'update'],
+    args: '<bucket>',
+    summary: 'change a bucket of --account: its settings (replaced as a whole) or its visibility',
+    options: { settings: { type: 'string' }, public: { type: 'boolean' }, private: { type: 'boolean' } },
+    optionHelp: ["--settings '<json>'  the new settings", '--public | --private  who may read without a capability'],
+    examples: [
+      'ddc buckets update 1 --settings \'{"app":"demo","retentionDays":30}\' --json',
+      'ddc buckets update 2 --private',
+    ],
+    async run(ctx, args) {
+      const id = need(args, 0, 'bucket', 'buckets update <bucket>')
+      noMore(args, 1, 'buckets update <bucket>')
+      const settings = ctx.str('settings')
+      const pub = ctx.values.public === true
+      if (pub && ctx.values.private === true) throw new CliError('pass --public or --private, not both')
+      if (!settings && !pub && ctx.values.private !== true)
+        throw new CliError('nothing to change', 'ERR_USAGE', 'pass --settings, --public or --private')
+      await ready()
+      const chain = await ctx.chain(true)
+      try {
+        const { bucket } = await chain.updateBucket(id, {
+          ...(settings ? { settings: parseJson(settings, '--settings') as Bucket['settings'] } : {}),
+          ...(pub || ctx.values.private === true ? { isPublic: pub } : {}),
+        })
+        ctx.out.print(
+          view(bucket),
+          () =>
+            `updated bucket ${bucket.id}: ${bucket.isPublic ? 'public' : 'private'}, settings ${JSON.stringify(bucket.settings)}`,
+        )
       } finally {
         await chain.close()
       }

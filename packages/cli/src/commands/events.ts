@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { EventInput } from '@ddc/sdk'
 import { need, noMore } from '../args.js'
 import type { Command } from '../command.js'
-import { type Ctx, parseInt10, parseJson } from '../context.js'
+import { type Ctx, parseAmount, parseInt10, parseJson } from '../context.js'
 import { eventTable, eventView } from '../events-view.js'
 import { core } from '../lazy.js'
 import { CliError, table } from '../output.js'
@@ -45,6 +45,40 @@ function readEvents(ctx: Ctx): EventInput[] {
   return out
 }
 
+/** `<address>:<amount>` → a transfer. */
+function parseTransfer(s: string): { to: string; amount: bigint } {
+  const m = /^([1-9A-HJ-NP-Za-km-z]{40,60}):(\d+)$/.exec(s)
+  if (!m) throw new CliError('--transfer must be <address>:<amount>', 'ERR_INVALID_INPUT')
+  return { to: m[1] as string, amount: parseAmount(m[2] as string, '--transfer amount') }
+}
+
+/** Each event appended, then its CID in a remark (with the transfer, for one event). */
+async function putOnChain(ctx: Ctx, bucket: string, events: EventInput[]): Promise<number> {
+  const t = ctx.str('transfer')
+  const transfer = t === undefined ? undefined : parseTransfer(t)
+  if (transfer && events.length !== 1) throw new CliError('--transfer goes with exactly one event', 'ERR_USAGE')
+  const chain = await ctx.chain(true)
+  try {
+    const client = ctx.encrypts(bucket) ? await ctx.client({ chain }) : await ctx.plainClient({ chain })
+    const stored: { seq: number; cid: string; block: number; transfer?: string }[] = []
+    for (const e of events) {
+      const { event, remark } = await client.appendOnChain(bucket, e, transfer ? { transfer } : {})
+      stored.push({
+        seq: event.seq,
+        cid: event.cid.toString(),
+        block: remark.block.number,
+        ...(remark.transfer ? { transfer: remark.transfer.amount.toString() } : {}),
+      })
+    }
+    ctx.out.print({ bucket, owner: client.address, count: stored.length, events: stored }, () =>
+      stored.map((e) => `stored seq ${e.seq} ${e.cid}, on chain in block ${e.block}`).join('\n'),
+    )
+  } finally {
+    await chain.close()
+  }
+  return 0
+}
+
 export const eventCommands: Command[] = [
   {
     path: ['events', 'put'],
@@ -57,16 +91,21 @@ export const eventCommands: Command[] = [
       data: { type: 'string', short: 'd' },
       file: { type: 'string', short: 'f' },
       batch: { type: 'string', default: '100' },
+      'on-chain': { type: 'boolean' },
+      transfer: { type: 'string' },
     },
     optionHelp: [
       '-t, --type <type>     event type (for --data and bare JSONL lines)',
       "-d, --data '<json>'   one event's data",
       '-f, --file <file>     JSONL file of events (- for stdin)',
       '--batch <n>           events per batch (default 100, at most 1000)',
+      "--on-chain            also put each event's CID on chain (a remark; one transaction per event)",
+      '--transfer <address>:<amount>  with --on-chain and one event: a payment in the same atomic batch',
     ],
     examples: [
       `ddc events put 1 --type page_view --data '{"page":"/pricing","email":"bob@example.com"}'`,
       'ddc events put 1 --file events.jsonl --batch 100 --json',
+      `ddc events put 2 --type nft.purchase --data '{"token":"n1","price":5}' --on-chain --transfer 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty:5`,
     ],
     async run(ctx, args) {
       const bucket = need(args, 0, 'bucket', 'events put <bucket>')
@@ -74,6 +113,8 @@ export const eventCommands: Command[] = [
       const batch = parseInt10(ctx.str('batch'), '--batch') ?? 100
       if (batch < 1 || batch > 1000) throw new CliError('--batch must be between 1 and 1000', 'ERR_INVALID_INPUT')
       const events = readEvents(ctx)
+      if (ctx.values['on-chain']) return putOnChain(ctx, bucket, events)
+      if (ctx.str('transfer')) throw new CliError('--transfer needs --on-chain', 'ERR_USAGE')
       const client = ctx.encrypts(bucket) ? await ctx.client() : await ctx.plainClient()
       const tty = process.stderr.isTTY
       const stored: { seq: number; cid: string; id: string; type: string }[] = []

@@ -1,11 +1,11 @@
-/** `ddc share` and `ddc grants open` — handing a scope key to another account, and receiving one. */
+/** `ddc share`, `ddc grants open|list|revoke` — handing a scope key to another account, receiving one, and the records kept in DDC. */
 import { readFileSync } from 'node:fs'
 import type { WireSigned } from '@ddc/sdk'
 import { need, noMore } from '../args.js'
 import type { Command } from '../command.js'
 import { parseDuration, parseInt10, parseJson } from '../context.js'
 import { core, crypto, sdk } from '../lazy.js'
-import { CliError } from '../output.js'
+import { CliError, table } from '../output.js'
 
 export const shareCommands: Command[] = [
   {
@@ -21,6 +21,7 @@ export const shareCommands: Command[] = [
       expires: { type: 'string', default: '7d' },
       epoch: { type: 'string' },
       out: { type: 'string', short: 'o' },
+      record: { type: 'boolean' },
     },
     optionHelp: [
       '-s, --scope <scope>     which scope (e.g. data, profile)',
@@ -29,6 +30,7 @@ export const shareCommands: Command[] = [
       '--expires <duration>    grant lifetime: 30m, 12h, 7d (default 7d)',
       '--epoch <n>             key epoch (default 0)',
       '-o, --out <file>        write the grant there instead of stdout',
+      "--record                also keep it in DDC, on --account's timeline (`ddc grants list`, `ddc grants revoke`)",
     ],
     examples: [
       'ddc share 1 --scope data --to 5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y --expires 7d > grant.json',
@@ -50,6 +52,7 @@ export const shareCommands: Command[] = [
         exp: Date.now() + parseDuration(ctx.str('expires') ?? '7d'),
         ...(owner ? { owner } : {}),
         ...(ctx.str('epoch') ? { epoch: parseInt10(ctx.str('epoch'), '--epoch') as number } : {}),
+        ...(ctx.values.record ? { record: true } : {}),
       })
       const wire = (await sdk()).toWire(grant)
       const text = `${JSON.stringify(wire, null, 2)}\n`
@@ -96,6 +99,60 @@ export const shareCommands: Command[] = [
         () =>
           `opened: ${key.level} key of scope "${key.scope}" in bucket ${key.bucket}${key.level === 'user' ? ` for ${toAddress(key.owner)}` : ''}; kept in ${ctx.keystorePath}`,
       )
+      return 0
+    },
+  },
+  {
+    path: ['grants', 'list'],
+    args: '<bucket>',
+    summary: 'grants kept in DDC by a grantor (default --account), and which are revoked',
+    options: { grantor: { type: 'string' }, to: { type: 'string' } },
+    optionHelp: [
+      '--grantor <address>   whose records (default: --account)',
+      '--to <address>        only grants to this account',
+    ],
+    examples: [
+      'ddc grants list 2 --json',
+      'ddc grants list 2 --grantor 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY --to me',
+    ],
+    async run(ctx, args) {
+      const bucket = need(args, 0, 'bucket', 'grants list <bucket>')
+      noMore(args, 1, 'grants list <bucket>')
+      const client = await ctx.plainClient()
+      const to = ctx.str('to') === 'me' ? client.address : ctx.str('to')
+      const grantor = ctx.str('grantor')
+      const list = await client.grants(bucket, { ...(grantor ? { grantor } : {}), ...(to ? { grantee: to } : {}) })
+      ctx.out.print(list, () =>
+        list.length
+          ? table(
+              ['record', 'grantee', 'scope', 'epoch', 'expires', 'revoked'],
+              list.map((g) => [
+                g.cid,
+                g.grantee,
+                g.owner ? `${g.scope} (${g.owner})` : g.scope,
+                g.epoch,
+                new Date(g.exp).toISOString(),
+                g.revoked ? 'yes' : 'no',
+              ]),
+            )
+          : `no grants recorded in bucket ${bucket}`,
+      )
+      return 0
+    },
+  },
+  {
+    path: ['grants', 'revoke'],
+    args: '<bucket> <record-cid>',
+    summary: 'withdraw a grant recorded with `share --record` (then raise the epoch for new data)',
+    details:
+      "Appends a revocation to --account's timeline. Data the grantee could read stays readable with the key it\nholds: seal new data under a higher epoch (`share --epoch`, and the app's scope map) to keep it out.",
+    examples: ['ddc grants revoke 2 bafyrei…'],
+    async run(ctx, args) {
+      const bucket = need(args, 0, 'bucket', 'grants revoke <bucket> <record-cid>')
+      const cid = need(args, 1, 'record-cid', 'grants revoke <bucket> <record-cid>')
+      noMore(args, 2, 'grants revoke <bucket> <record-cid>')
+      const r = await (await ctx.plainClient()).revokeGrant(bucket, cid)
+      ctx.out.print({ bucket, revoked: cid, seq: r.seq, cid: r.cid.toString() }, () => `revoked ${cid} (seq ${r.seq})`)
       return 0
     },
   },

@@ -1,4 +1,4 @@
-/** `ddc timeline ls|cat|tail|head` — traversal and reads (verified, decrypted with the keystore keys). */
+/** `ddc timeline ls|cat|tail|head|follow` — traversal and reads (verified, decrypted with the keystore keys). */
 import type { EventsQuery, ReadEvent, TimelineInfo } from '@ddc/sdk'
 import { need, noMore } from '../args.js'
 import type { Command } from '../command.js'
@@ -131,6 +131,57 @@ export const timelineCommands: Command[] = [
       const client = await ctx.client()
       const es = await client.tail(bucket, await owner(ctx, args), n)
       ctx.out.print(es.map(eventView), () => eventTable(es))
+      return 0
+    },
+  },
+  {
+    path: ['timeline', 'follow'],
+    args: '<bucket> [owner]',
+    summary: 'print events as they are appended (until Ctrl-C or --count), verified and decrypted',
+    options: {
+      from: { type: 'string' },
+      count: { type: 'string', short: 'n' },
+      interval: { type: 'string', default: '500' },
+    },
+    optionHelp: [
+      '--from <seq>        start there (default: after the current head, i.e. only new events)',
+      '-n, --count <n>     stop after n events',
+      '--interval <ms>     poll interval while nothing is new (default 500)',
+    ],
+    examples: [
+      'ddc timeline follow 1',
+      'ddc timeline follow 1 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY --from 0 -n 10 --json',
+    ],
+    async run(ctx, args) {
+      const bucket = need(args, 0, 'bucket', 'timeline follow <bucket> [owner]')
+      noMore(args, 2, 'timeline follow <bucket> [owner]')
+      const from = parseInt10(ctx.str('from'), '--from')
+      const count = parseInt10(ctx.str('count'), '--count')
+      const intervalMs = parseInt10(ctx.str('interval'), '--interval') ?? 500
+      const client = await ctx.client()
+      const ac = new AbortController()
+      const stop = () => ac.abort()
+      process.once('SIGINT', stop)
+      let n = 0
+      try {
+        const opts = { intervalMs, signal: ac.signal, ...(from !== undefined ? { from } : {}) }
+        for await (const e of client.follow(bucket, await owner(ctx, args), opts)) {
+          // One line per event: JSON lines with --json, table rows otherwise.
+          process.stdout.write(
+            ctx.out.json
+              ? `${JSON.stringify(eventView(e))}\n`
+              : `${eventTable([e])
+                  .split('\n')
+                  .slice(n ? 1 : 0)
+                  .join('\n')}\n`,
+          )
+          if (++n === count) break
+        }
+      } catch (err) {
+        if (!ac.signal.aborted) throw err
+      } finally {
+        process.off('SIGINT', stop)
+      }
       return 0
     },
   },

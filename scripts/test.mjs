@@ -25,7 +25,7 @@ function collect(p, out) {
 
 const roots = paths.length
   ? paths.map((p) => join(process.cwd(), p))
-  : ['packages', 'services', 'apps', 'examples', 'bench'].map((d) => join(root, d))
+  : ['packages', 'services', 'apps', 'examples', 'bench', 'deploy'].map((d) => join(root, d))
 const files = roots
   .flatMap((p) => {
     try {

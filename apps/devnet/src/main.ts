@@ -1,11 +1,13 @@
 #!/usr/bin/env -S node --import tsx
 /**
  * `npm start`: the whole DDC network on localhost. Flags: --fresh (wipe the data folder first),
- * --dir <folder> (default .ddc), --port <first port> (default 8700), --nodes <n> (default 3).
+ * --dir <folder> (default .ddc), --port <first port> (default 8700), --nodes <n> (default 3),
+ * --seed (fill the demo bucket with demo timelines once started).
  */
 import { parseArgs } from 'node:util'
 import { startDevnet } from './devnet.js'
 import { DEFAULTS } from './plan.js'
+import { describeSeed, seedDevnet } from './seed.js'
 
 const { values } = parseArgs({
   options: {
@@ -13,11 +15,12 @@ const { values } = parseArgs({
     dir: { type: 'string', default: DEFAULTS.dataDir },
     port: { type: 'string', default: String(DEFAULTS.basePort) },
     nodes: { type: 'string', default: String(DEFAULTS.storageNodes) },
+    seed: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
 if (values.help) {
-  console.log('usage: npm start -- [--fresh] [--dir .ddc] [--port 8700] [--nodes 3]')
+  console.log('usage: npm start -- [--fresh] [--dir .ddc] [--port 8700] [--nodes 3] [--seed]')
   process.exit(0)
 }
 
@@ -64,3 +67,14 @@ const stop = async () => {
 }
 process.on('SIGINT', () => void stop())
 process.on('SIGTERM', () => void stop())
+
+// After the handlers, so that Ctrl-C during seeding still stops every service.
+if (values.seed) {
+  try {
+    console.log(`\n${describeSeed(await seedDevnet(info))}\n  (report: ${info.dataDir}/seed.json)`)
+  } catch (err) {
+    console.error(
+      `seeding failed: ${(err as Error).message} (the devnet keeps running; retry: npm run seed -w @ddc/devnet)`,
+    )
+  }
+}

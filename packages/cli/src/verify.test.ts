@@ -12,10 +12,11 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { cachedBuckets, devChainClient } from '@ddc/chain'
-import { type ChainNode, createChainNode, DEV_CLUSTER, devGenesis, devNodeUri } from '@ddc/chain-node'
+import { type ChainNode, devNodeUri } from '@ddc/chain-node'
 import { createAccount, cryptoReady } from '@ddc/core'
 import { createClient } from '@ddc/sdk'
 import { createStorageNode, type StorageNode } from '@ddc/storage-node'
+import { startDevChain } from '@ddc/testing/testnet'
 
 const BIN = fileURLToPath(new URL('../bin/ddc.js', import.meta.url))
 
@@ -52,16 +53,7 @@ function ddc(args: string[], nodes = nodeUrl): Promise<{ code: number; stdout: s
 before(async () => {
   await cryptoReady()
   dir = mkdtempSync(join(tmpdir(), 'ddc-cli-verify-'))
-  const genesis = await devGenesis()
-  genesis.buckets.push({ id: BUCKET, owner: alice.address, cluster: DEV_CLUSTER, isPublic: true, settings: {} })
-  chainNode = await createChainNode({
-    dataDir: join(dir, 'chain'),
-    genesis,
-    blockIntervalMs: 50,
-    logger: false,
-    defaultMetrics: false,
-  })
-  chainUrl = await chainNode.app.listen({ host: '127.0.0.1', port: 0 })
+  ;({ chainNode, chainUrl } = await startDevChain({ dir, publicBucket: BUCKET }))
   node = await createStorageNode({
     dataDir: join(dir, 'node'),
     buckets: cachedBuckets(devChainClient({ url: chainUrl })),

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { type Chain, cachedBuckets, devChainClient } from '@ddc/chain'
-import { type ChainNode, createChainNode, DEV_CLUSTER, devGenesis, devNodeUri } from '@ddc/chain-node'
+import { devNodeUri } from '@ddc/chain-node'
 import {
   type AnchorProofJson,
   anchorProofFromJson,
@@ -24,7 +24,7 @@ import {
   verifyAnchorProof,
 } from '@ddc/core'
 import { createStorageNode, type StorageNode } from '@ddc/storage-node'
-import { PUBLIC_BUCKET, startTestNet, type TestNet } from '@ddc/testing/testnet'
+import { PUBLIC_BUCKET, startDevChain, startTestNet, type TestNet } from '@ddc/testing/testnet'
 import { createClient, type WireEvent } from './index.js'
 
 type Tamper = ((page: { events: WireEvent[] }) => void) | undefined
@@ -142,22 +142,7 @@ describe('verifyTimeline', () => {
 /** A dev chain and two storage nodes: A anchors with //DdcNode1 (rounds run by the test), B does not. */
 async function anchoredNet() {
   const dir = mkdtempSync(join(tmpdir(), 'ddc-sdk-anchor-'))
-  const genesis = await devGenesis()
-  genesis.buckets.push({
-    id: PUBLIC_BUCKET,
-    owner: createAccount({ uri: '//Alice' }).address,
-    cluster: DEV_CLUSTER,
-    isPublic: true,
-    settings: {},
-  })
-  const chainNode: ChainNode = await createChainNode({
-    dataDir: join(dir, 'chain'),
-    genesis,
-    blockIntervalMs: 50,
-    logger: false,
-    defaultMetrics: false,
-  })
-  const chainUrl = await chainNode.app.listen({ host: '127.0.0.1', port: 0 })
+  const { chainNode, chainUrl } = await startDevChain({ dir })
   const start = async (name: string, anchors: boolean): Promise<{ node: StorageNode; url: string }> => {
     const node = await createStorageNode({
       dataDir: join(dir, name),

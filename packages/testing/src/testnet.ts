@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Chain, devChainClient } from '@ddc/chain'
-import { createChainNode, DEMO_BUCKET, DEV_CLUSTER, devGenesis, devNodeUri } from '@ddc/chain-node'
+import { type ChainNode, createChainNode, DEMO_BUCKET, DEV_CLUSTER, devGenesis, devNodeUri } from '@ddc/chain-node'
 import { createCls } from '@ddc/cls'
 import { createAccount, cryptoReady } from '@ddc/core'
 import { type ClusterDirectory, createStorageNode, type ReplicationInit, type StorageNode } from '@ddc/storage-node'
@@ -91,22 +91,7 @@ export async function startTestNet(opts: TestNetOptions = {}): Promise<TestNet> 
       },
     })
   }
-  const genesis = await devGenesis({ nodeEndpoints: nodes.map((n) => n.url) })
-  genesis.buckets.push({
-    id: PUBLIC_BUCKET,
-    owner: createAccount({ uri: '//Alice' }).address,
-    cluster: DEV_CLUSTER,
-    isPublic: true,
-    settings: {},
-  })
-  const chainNode = await createChainNode({
-    dataDir: join(dir, 'chain'),
-    genesis,
-    blockIntervalMs: 50,
-    logger: false,
-    defaultMetrics: false,
-  })
-  const chainUrl = await chainNode.app.listen({ host: '127.0.0.1', port: 0 })
+  const { chainNode, chainUrl } = await startDevChain({ dir, nodeEndpoints: nodes.map((n) => n.url) })
   chain = devChainClient({ url: chainUrl })
   const cls = await createCls({ chain, dataDir: join(dir, 'cls'), logger: false, defaultMetrics: false })
   const clsUrl = await cls.app.listen({ host: '127.0.0.1', port: 0 })
@@ -123,4 +108,31 @@ export async function startTestNet(opts: TestNetOptions = {}): Promise<TestNet> 
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * A dev chain server on 127.0.0.1 with fast blocks, its data in `<dir>/chain`, whose genesis adds the
+ * public bucket PUBLIC_BUCKET (or `publicBucket`) owned by //Alice.
+ */
+export async function startDevChain(init: {
+  dir: string
+  nodeEndpoints?: string[]
+  publicBucket?: string
+}): Promise<{ chainNode: ChainNode; chainUrl: string }> {
+  const genesis = await devGenesis(init.nodeEndpoints ? { nodeEndpoints: init.nodeEndpoints } : {})
+  genesis.buckets.push({
+    id: init.publicBucket ?? PUBLIC_BUCKET,
+    owner: createAccount({ uri: '//Alice' }).address,
+    cluster: DEV_CLUSTER,
+    isPublic: true,
+    settings: {},
+  })
+  const chainNode = await createChainNode({
+    dataDir: join(init.dir, 'chain'),
+    genesis,
+    blockIntervalMs: 50,
+    logger: false,
+    defaultMetrics: false,
+  })
+  return { chainNode, chainUrl: await chainNode.app.listen({ host: '127.0.0.1', port: 0 }) }
 }

@@ -9,11 +9,9 @@
  * `--json <file>` also writes every figure as JSON (BenchFigures below) for harnesses.
  */
 import { execSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
   createAccount,
   cryptoReady,
@@ -29,8 +27,8 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { groupRoot } from '../src/batch-tree.js'
 import { spawnStorageNode } from '../src/spawn.js'
 import { openLevelStore } from '../src/store/level.js'
-import { sibling, startTsWorker } from '../src/ts-worker.js'
 import type { StreamSpec } from './build-worker.js'
+import { BUCKET, buildStreams, cpuOf, OWNER, pct, perEventSpecs, postLanes, STREAMS, users } from './common.js'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -71,113 +69,15 @@ export interface BenchFigures {
   bytesPerEvent: { asLeft: number; afterCompaction: number; events: number }
   targets: typeof TARGETS
 }
-const BUCKET = 'bench'
-const OWNER = '//BenchOwner'
-const STREAMS = 4
-
-let bodyKind = ''
-
-const CACHE = fileURLToPath(new URL('../.tmp/bench-cache/', import.meta.url))
-
-/** Built streams are kept under .tmp/bench-cache (signing 16k sr25519 events alone takes ~20 s). */
-function cached(spec: StreamSpec): Uint8Array[] | undefined {
-  const file = join(CACHE, `${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 24)}.cbor`)
-  if (!existsSync(file)) return undefined
-  return dagCbor.decode<Uint8Array[]>(readFileSync(file))
-}
-
-function keep(spec: StreamSpec, bodies: Uint8Array[]): void {
-  mkdirSync(CACHE, { recursive: true })
-  const file = join(CACHE, `${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 24)}.cbor`)
-  writeFileSync(file, dagCbor.encode(bodies))
-}
-
-/** Builds streams on one worker thread per core (workers are reused: loading one takes seconds). */
-async function buildAll(specs: StreamSpec[]): Promise<Uint8Array[][]> {
-  const out: Uint8Array[][] = specs.map((s) => cached(s) ?? [])
-  const todo = specs.map((_, k) => k).filter((k) => out[k]!.length === 0)
-  if (todo.length === 0) {
-    bodyKind = 'cached (.tmp/bench-cache)'
-    return out
-  }
-  let next = 0
-  const lanes = Array.from({ length: Math.min(availableParallelism(), todo.length) }, async () => {
-    const w = startTsWorker(sibling('build-worker', import.meta.url))
-    try {
-      while (next < todo.length) {
-        const k = todo[next++]!
-        const { kind, bodies } = await new Promise<{ kind: string; bodies: Uint8Array[] }>((resolve, reject) => {
-          w.once('message', resolve)
-          w.once('error', reject)
-          w.postMessage(specs[k])
-        })
-        bodyKind = kind
-        out[k] = bodies
-        keep(specs[k]!, bodies)
-      }
-    } finally {
-      await w.terminate()
-    }
-  })
-  await Promise.all(lanes)
-  return out
-}
-
-const users = (tag: string, n: number) => Array.from({ length: n }, (_, k) => `//Bench//${tag}//${k}`)
-
-function perEventSpecs(scheme: SigScheme, requests: number): StreamSpec[] {
-  return Array.from({ length: STREAMS }, (_, s) => ({
-    mode: 'per-event',
-    scheme,
-    bucket: BUCKET,
-    bucketOwnerUri: OWNER,
-    users: users(`${scheme}-${s}`, 10),
-    requests,
-    perUser: 50,
-  }))
-}
-
 interface PhaseResult {
   events: number
   seconds: number
   latencies: number[]
 }
 
-/** CPU seconds used by a process so far (all threads), from /proc. */
-function cpuOf(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(f[11]) + Number(f[12])) / 100
-  } catch {
-    return 0
-  }
-}
-
 async function drive(url: string, streams: Uint8Array[][], eventsPerRequest: number[]): Promise<PhaseResult> {
-  const latencies: number[] = []
-  const t0 = performance.now()
-  await Promise.all(
-    streams.map(async (bodies) => {
-      for (const body of bodies) {
-        const t = performance.now()
-        const res = await fetch(`${url}/events`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/vnd.ipld.dag-cbor' },
-          body: body as unknown as BodyInit,
-        })
-        const text = await res.text()
-        if (!res.ok) throw new Error(`append failed: ${res.status} ${text.slice(0, 300)}`)
-        latencies.push(performance.now() - t)
-      }
-    }),
-  )
-  const events = streams.reduce((n, s, k) => n + s.length * eventsPerRequest[k]!, 0)
-  return { events, seconds: (performance.now() - t0) / 1000, latencies }
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0
+  const r = await postLanes(streams.map((bodies) => ({ url, bodies })))
+  return { ...r, events: streams.reduce((n, s, k) => n + s.length * eventsPerRequest[k]!, 0) }
 }
 
 type Page = { events: { env: Uint8Array; seal: Seal; body?: Uint8Array }[]; next?: string }
@@ -275,7 +175,7 @@ async function main() {
   const tb = performance.now()
   const srSpecs = perEventSpecs('sr25519', srRequests)
   const edSpecs = perEventSpecs('ed25519', edRequests)
-  const built = await buildAll([...srSpecs, ...edSpecs, ...batchSpecs])
+  const { streams: built, kind: bodyKind } = await buildStreams([...srSpecs, ...edSpecs, ...batchSpecs])
   const sr = built.slice(0, srSpecs.length)
   const ed = built.slice(srSpecs.length, srSpecs.length + edSpecs.length)
   const batch = built.slice(srSpecs.length + edSpecs.length)

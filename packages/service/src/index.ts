@@ -1,5 +1,6 @@
 /** @ddc/service — the shared kit every DDC service process is built from. */
 
+export { type OpenApiDocument, renderApiReference, typeOf } from './api-reference.js'
 export { type RequestOptions, request, requestJson } from './client.js'
 export { type LoadConfigOptions, loadConfig, loadConfigOrExit } from './config.js'
 export type { CorsOrigins } from './cors.js'

@@ -173,5 +173,44 @@ for (const [name, open] of Object.entries(engines)) {
       assert.deepEqual(report.errors, [])
       assert.ok(report.redacted >= 1)
     })
+
+    it('keeps named records and their blocks in one durable write, lists them by prefix both ways', async () => {
+      const enc = (t: string) => new TextEncoder().encode(t)
+      const block = new TextEncoder().encode('a tree block')
+      const cid = cidOf(block)
+      await store.putRecords({
+        put: [
+          ['rec/a', enc('1')],
+          ['rec/b', enc('2')],
+          ['rec/c', enc('3')],
+          ['other/a', enc('x')],
+        ],
+        blocks: [{ cid, bytes: block }],
+      })
+      await store.putRecords({ del: ['rec/b'] })
+      await store.close()
+      store = await open(dir) // durable across a reopen
+      const [a, b, missing] = await store.getRecords(['rec/a', 'rec/b', 'rec/none'])
+      assert.deepEqual([a, b, missing], [enc('1'), undefined, undefined])
+      assert.deepEqual((await store.getBlock(cid))?.bytes, block)
+      const names = async (q: Parameters<TimelineStore['listRecords']>[0]) =>
+        (await store.listRecords(q)).map(([n]) => n)
+      assert.deepEqual(await names({ prefix: 'rec/', limit: 10 }), ['rec/a', 'rec/c'])
+      assert.deepEqual(await names({ prefix: 'rec/', limit: 10, reverse: true }), ['rec/c', 'rec/a'])
+      assert.deepEqual(await names({ prefix: 'rec/', limit: 1, from: 'rec/b' }), ['rec/c'])
+      assert.deepEqual(await names({ prefix: 'rec/', limit: 10, reverse: true, from: 'rec/b' }), ['rec/a'])
+    })
+
+    it('rewrites the bytes of a block it holds (envelope or body), and says false for one it does not', async () => {
+      const ref = { bucket: 'b5', owner: alice.accountId }
+      const evs = await buildEvents(alice, { bucket: 'b5', head: null, count: 2 })
+      await store.apply(plan(ref, evs))
+      assert.equal(await store.rewriteBlock(evs[1]!.cid, evs[1]!.bytes), true)
+      assert.equal(await store.rewriteBlock(evs[1]!.envelope.body!, evs[1]!.body!), true)
+      assert.deepEqual((await store.getBlock(evs[1]!.cid))?.bytes, evs[1]!.bytes)
+      assert.deepEqual((await store.getBlock(evs[1]!.envelope.body!))?.bytes, evs[1]!.body)
+      assert.equal(await store.rewriteBlock(cidOf(new Uint8Array([9])), new Uint8Array([9])), false)
+      assert.deepEqual((await store.check()).errors, [])
+    })
   })
 }

@@ -64,6 +64,17 @@ export interface DecodedRequest {
   caps?: unknown
 }
 
+export interface DecodeOptions {
+  /**
+   * Accept an event whose body block is absent (`bodyBytes` null) — only for a range fetched from a
+   * cluster peer, where a tombstone may have erased it; ingest then requires a tombstone in the same
+   * request that erases it (tombstone.ts requireErased).
+   */
+  allowErased?: boolean
+}
+
+export const MISSING_BODY = 'the body block named by envelope.body is missing'
+
 /** Most envelopes one tombstone may name (larger erasures use "all" or several tombstones). */
 export const MAX_ERASE = 10_000
 
@@ -86,13 +97,13 @@ function eraseList(pub: Record<string, unknown> | undefined): 'all' | Uint8Array
   })
 }
 
-function decodeOne(item: BodyEvent): DecodedEvent {
+function decodeOne(item: BodyEvent, opts: DecodeOptions): DecodedEvent {
   const body = item.body
   const { envelope, cid } = decodeEnvelope(item.env)
   const seal = parseSeal(item.seal)
   if (envelope.body) {
-    if (!body) throw new InvalidInputError('the body block named by envelope.body is missing')
-    verifyBlock(envelope.body, body)
+    if (body) verifyBlock(envelope.body, body)
+    else if (!opts.allowErased) throw new InvalidInputError(MISSING_BODY)
   } else if (body !== undefined) {
     throw new InvalidInputError('a body block was sent for an envelope without body')
   }
@@ -119,13 +130,13 @@ function decodeOne(item: BodyEvent): DecodedEvent {
  * Decodes an append body (a list of events, or {events, caps}) and finds its signature checks. Byte
  * fields of the result are views into `raw`.
  */
-export function decodeRequest(raw: Uint8Array, maxEvents: number): DecodedRequest {
+export function decodeRequest(raw: Uint8Array, maxEvents: number, opts: DecodeOptions = {}): DecodedRequest {
   const body = readAppendBody(raw, maxEvents)
   if (body.events.length === 0) throw new InvalidInputError('an append carries at least one event')
   const events: DecodedEvent[] = []
   for (let k = 0; k < body.events.length; k++) {
     try {
-      events.push(decodeOne(body.events[k]!))
+      events.push(decodeOne(body.events[k]!, opts))
     } catch (err) {
       atIndex(err, k)
     }

@@ -28,7 +28,7 @@ import {
 import { atIndex, type DecodedEvent, type DecodedRequest } from './decode-events.js'
 import type { NodeMetrics } from './metrics.js'
 import type { AppendPlan, NewEvent, TimelineAppend, TimelineRef, TimelineStore } from './store/types.js'
-import { erasures } from './tombstone.js'
+import { erasures, requireErased } from './tombstone.js'
 import type { VerifyPool } from './verify-pool.js'
 import { type AppendRequest, parseCaps } from './wire.js'
 
@@ -96,6 +96,7 @@ export async function ingest(ctx: IngestContext, req: AppendRequest, decoded?: D
       atIndex(new BadLinkError(`seq ${e.seq} does not directly follow seq ${p.seq} of its timeline in this request`), k)
     g.items.push(k)
   })
+  if (events.some((e) => e.body && !e.bodyBytes)) for (const g of groups.values()) requireErased(g.items, events)
 
   const plan: AppendPlan = { timelines: [], capabilities: [], erase: [] }
   let duplicates = 0

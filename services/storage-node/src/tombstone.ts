@@ -14,12 +14,42 @@ import {
   toAddress,
   toHex,
 } from '@ddc/core'
-import { atIndex, type DecodedEvent } from './decode-events.js'
+import { atIndex, type DecodedEvent, MISSING_BODY } from './decode-events.js'
 import type { IngestContext } from './ingest.js'
 import type { AppendPlan, TimelineRef } from './store/types.js'
 
 const sameHead = (a: Head | null, b: Head | null) =>
   a === null || b === null ? a === b : a.seq === b.seq && a.cid.equals(b.cid)
+
+/**
+ * An event may arrive without its body block only when the body is erased: a later tombstone of the
+ * same request — whose signature, authorization and link are checked like any event's — names it or
+ * erases `all`. (Only a replica's range fetch decodes such events at all: decode-events allowErased.)
+ * Answers the first of one timeline's request indexes `items` (in seq order) that breaks this, or -1.
+ */
+export function firstUnerased(items: readonly number[], events: readonly DecodedEvent[]): number {
+  let named: Set<string> | undefined
+  let all = false
+  let bad = -1
+  // Backwards, so every event has seen the tombstones after it.
+  for (let j = items.length - 1; j >= 0; j--) {
+    const k = items[j]!
+    const e = events[k]!
+    if (e.body && !e.bodyBytes && !all && !named?.has(toHex(e.cid))) bad = k
+    if (e.erase === 'all') all = true
+    else if (e.erase) {
+      named ??= new Set()
+      for (const c of e.erase) named.add(toHex(c))
+    }
+  }
+  return bad
+}
+
+/** Refuses a request with an event whose body is missing and not erased by a tombstone in it. */
+export function requireErased(items: readonly number[], events: readonly DecodedEvent[]): void {
+  const k = firstUnerased(items, events)
+  if (k >= 0) atIndex(new InvalidInputError(`${MISSING_BODY}, and no later tombstone in this request erases it`), k)
+}
 
 /**
  * Body blocks the tombstones among `fresh` erase. A tombstone may name only earlier events of its
@@ -61,7 +91,8 @@ export async function erasures(
   }
   const addFresh = (k: number) => {
     const e = events[k]!
-    if (e.body) {
+    // An event that arrived already erased (a replica catching up) has no body left to erase.
+    if (e.body && e.bodyBytes) {
       const cid = CID.decode(e.body)
       out.set(cid.toString(), { ref, seq: e.seq, cid, bytes: e.bodyBytes!.length })
     }

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import { cryptoReady, errorFromJson, SealVerifier, UnavailableError } from '@ddc/core'
-import { type DecodedRequest, decodeRequest, type SigCheck, verifyChecks } from './decode-events.js'
+import { type DecodedRequest, type DecodeOptions, decodeRequest, type SigCheck, verifyChecks } from './decode-events.js'
 import { type Packed, packChecks, unpackChecks, unpackEvents } from './packing.js'
 import { sibling, startTsWorker } from './ts-worker.js'
 
@@ -26,7 +26,7 @@ export interface VerifyPool {
   /** Resolves when every worker has loaded and initialised its crypto backends. */
   ready(): Promise<void>
   /** Decodes a DAG-CBOR append body and lists its signature checks (not yet run). */
-  decode(raw: Uint8Array, maxEvents: number): Promise<DecodedRequest>
+  decode(raw: Uint8Array, maxEvents: number, opts?: DecodeOptions): Promise<DecodedRequest>
   /** Runs the checks not seen before; resolves to how many ran, throws BadSignatureError on failure. */
   verify(checks: readonly SigCheck[]): Promise<number>
   close(): Promise<void>
@@ -137,11 +137,11 @@ export function createVerifyPool(init: VerifyPoolInit = {}): VerifyPool {
     async ready() {
       await Promise.all(slots.map((s) => s.ready))
     },
-    async decode(raw, maxEvents) {
+    async decode(raw, maxEvents, opts = {}) {
       // A copy of the body travels to the worker and back by transfer: structured-cloning a 1.5 MB
       // body cost several times more (main-thread CPU, measured). The caller's buffer is untouched.
       const own = new Uint8Array(raw)
-      const r = await run(leastLoaded(), { kind: 'decode', raw: own, maxEvents }, [own.buffer])
+      const r = await run(leastLoaded(), { kind: 'decode', raw: own, maxEvents, opts }, [own.buffer])
       const back = r.raw!
       return {
         events: unpackEvents(r.events!, back),
@@ -179,9 +179,9 @@ function inlinePool(uncached: (checks: readonly SigCheck[]) => { todo: SigCheck[
   return {
     size: 0,
     ready: () => cryptoReady(),
-    async decode(raw, maxEvents) {
+    async decode(raw, maxEvents, opts) {
       await cryptoReady()
-      return decodeRequest(raw, maxEvents)
+      return decodeRequest(raw, maxEvents, opts)
     },
     async verify(checks) {
       const { todo, remember } = uncached(checks)

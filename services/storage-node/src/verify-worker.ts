@@ -4,11 +4,11 @@
  */
 import { parentPort } from 'node:worker_threads'
 import { cryptoReady, isDdcError } from '@ddc/core'
-import { decodeRequest, verifyChecks } from './decode-events.js'
+import { type DecodeOptions, decodeRequest, verifyChecks } from './decode-events.js'
 import { type Packed, packChecks, packEvents, unpackChecks } from './packing.js'
 
 export type VerifyTask =
-  | { id: number; kind: 'decode'; raw: Uint8Array; maxEvents: number }
+  | { id: number; kind: 'decode'; raw: Uint8Array; maxEvents: number; opts?: DecodeOptions }
   | { id: number; kind: 'verify'; checks: Packed }
 
 const port = parentPort
@@ -23,7 +23,7 @@ port.on('message', async (task: VerifyTask) => {
       port.postMessage({ id: task.id, ok: true })
       return
     }
-    const { events, checks, caps } = decodeRequest(task.raw, task.maxEvents)
+    const { events, checks, caps } = decodeRequest(task.raw, task.maxEvents, task.opts)
     const packed = packEvents(events, task.raw)
     const sigs = packChecks(checks)
     port.postMessage({ id: task.id, ok: true, events: packed, checks: sigs, caps, raw: task.raw }, [

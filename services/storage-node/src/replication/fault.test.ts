@@ -94,7 +94,13 @@ describe('replication under faults (3 node processes, RF=3, W=2)', () => {
     const c = clients[0]!
     const evs = await buildEvents(c.signer, { bucket: BUCKET, head: c.head, count: 1 })
     const survivor = cluster.members[0]!.url
-    // The survivor may first try its dead peers; the answer settles on the quorum error.
+    // Once the survivor's probes see both peers down, it refuses before storing anything. (While its
+    // view is stale it stores, pushes, and answers ERR_QUORUM with `replicas: 1`: not acknowledged.)
+    for (let k = 0; k < 100; k++) {
+      const status = (await (await fetch(`${survivor}/replication/status`)).json()) as { peers: { up: boolean }[] }
+      if (status.peers.every((p) => !p.up)) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
     let answer = await post(survivor, cborAppend(evs))
     for (let k = 0; k < 20 && answer.body.code !== 'ERR_QUORUM'; k++) {
       await new Promise((r) => setTimeout(r, 100))

@@ -3,13 +3,15 @@
  * way every event goes through the node's own ingest pipeline (CIDs, signatures, capabilities, links,
  * compare-and-set): a replica trusts no peer. When an append does not extend the local head, the
  * missing range is fetched from the sender first (a node that was down catches up on the fly); when
- * it collides with a different envelope at the same seq, both are kept as fork evidence.
+ * it collides with a different envelope at the same seq, both are kept as fork evidence. Fetched
+ * events may lack bodies that a tombstone erased, proven by that tombstone in the same batch.
  */
 import { bytesEqual, CID, ConflictError, toHex, UnavailableError } from '@ddc/core'
 import type { DecodedEvent, DecodedRequest } from '../decode-events.js'
 import { type AppendOutcome, ingest } from '../ingest.js'
 import type { StoredEvent, TimelineRef } from '../store/types.js'
-import { type AppendRequest, cborRequest } from '../wire.js'
+import { firstUnerased } from '../tombstone.js'
+import { type AppendRequest, cborRequest, parseCaps } from '../wire.js'
 import { KeyedLock, type ReplicationDeps } from './deps.js'
 import { ForkError } from './errors.js'
 import type { ForkSide } from './forks.js'
@@ -32,6 +34,43 @@ export function groupByTimeline(events: readonly DecodedEvent[]): TimelineGroup[
     else groups.set(key, { ref: { bucket: e.bucket, owner: e.owner }, events: [e] })
   }
   return [...groups.values()]
+}
+
+/** Events fetched from a peer, not yet stored. */
+interface Batch {
+  wire: AppendRequest
+  decoded: DecodedRequest
+}
+
+/** Peers' ranges may hold erased events (ingest still requires the tombstone that erased each). */
+const ERASED_OK = { allowErased: true }
+
+/** Most events held back while waiting for the tombstone that erased one of them. */
+const MAX_HELD = 20_000
+
+/** Two consecutive pages as one request: chains move beside the body, signature checks are re-indexed. */
+function join(a: Batch, b: DecodedRequest): Batch {
+  const chains = [...a.wire.chains]
+  for (const d of [a.decoded, b]) if (d.caps !== undefined) chains.push(...parseCaps(d.caps))
+  const offset = a.decoded.events.length
+  return {
+    wire: { raw: new Uint8Array(0), chains },
+    decoded: {
+      events: [...a.decoded.events, ...b.events],
+      checks: [...a.decoded.checks, ...b.checks.map((c) => ({ ...c, index: c.index + offset }))],
+    },
+  }
+}
+
+function unproven(peer: PeerNode, batch: Batch): UnavailableError {
+  const k = firstUnerased(
+    batch.decoded.events.map((_, j) => j),
+    batch.decoded.events,
+  )
+  const e = batch.decoded.events[k]!
+  return new UnavailableError(
+    `peer ${peer.id} sent seq ${e.seq} without its body block, and no tombstone among the ${batch.decoded.events.length} events fetched with it erases it`,
+  )
 }
 
 export class Replica {
@@ -78,35 +117,52 @@ export class Replica {
 
   /**
    * Fetches events [from, to] of a timeline from `peer`, verifies and stores them page by page.
-   * Answers how many were newly stored; stops early at `budget` events.
+   * Answers how many were newly stored; stops early at `budget` events. A page holding events whose
+   * bodies a tombstone erased is kept and the next pages joined to it, past `to` if need be, until
+   * the tombstones that erase them are in the batch: then all is verified and stored in one commit.
    */
   async syncRange(peer: PeerNode, ref: TimelineRef, from: number, to: number, budget = Infinity): Promise<number> {
     const d = this.#deps
     let next = from
     let stored = 0
-    while (next <= to && stored < budget) {
-      const last = Math.min(to, next + d.pageSize - 1)
+    let held: Batch | undefined
+    while ((next <= to || held) && stored < budget) {
+      const last = held ? next + d.pageSize - 1 : Math.min(to, next + d.pageSize - 1)
       const bytes = await d.client.events(peer, ref.bucket, toHex(ref.owner), next, last)
-      if (bytes.length === 0) break // the peer has nothing there (any more)
-      const wire = cborRequest(bytes)
-      const decoded = await d.ingest.pool.decode(bytes, Math.max(d.ingest.maxEvents, d.pageSize))
+      if (bytes.length === 0) {
+        if (held) throw unproven(peer, held)
+        break // the peer has nothing there (any more)
+      }
+      const decoded = await d.ingest.pool.decode(bytes, Math.max(d.ingest.maxEvents, d.pageSize), ERASED_OK)
       const events = decoded.events
       if (events.some((e) => e.bucket !== ref.bucket || !bytesEqual(e.owner, ref.owner)))
         throw new UnavailableError(`peer ${peer.id} answered events of another timeline`)
+      const batch = held ? join(held, decoded) : { wire: cborRequest(bytes), decoded }
+      next = events[events.length - 1]!.seq + 1
+      const all = batch.decoded.events
+      if (
+        firstUnerased(
+          all.map((_, k) => k),
+          all,
+        ) >= 0
+      ) {
+        if (all.length >= MAX_HELD) throw unproven(peer, batch)
+        held = batch
+        continue
+      }
+      held = undefined
       try {
-        const outcome = await ingest(d.ingest, wire, decoded)
+        const outcome = await ingest(d.ingest, batch.wire, batch.decoded)
         stored += outcome.stored
         d.metrics.eventsRepaired.inc(outcome.stored)
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err
-        await this.detectFork(peer, ref, events)
+        await this.detectFork(peer, ref, all)
         // Someone else stored part of the range meanwhile: go on from the head.
         const head = await d.ingest.store.head(ref)
-        if (!head || head.seq < events[0]!.seq) throw err
+        if (!head || head.seq < all[0]!.seq) throw err
         next = head.seq + 1
-        continue
       }
-      next = events[events.length - 1]!.seq + 1
     }
     return stored
   }
@@ -146,7 +202,7 @@ export class Replica {
     const d = this.#deps
     const bytes = await d.client.events(peer, ref.bucket, toHex(ref.owner), seq, seq)
     if (bytes.length === 0) return undefined
-    const decoded = await d.ingest.pool.decode(bytes, 1)
+    const decoded = await d.ingest.pool.decode(bytes, 1, ERASED_OK)
     await d.ingest.pool.verify(decoded.checks)
     const e = decoded.events[0]
     if (!e || e.seq !== seq || e.bucket !== ref.bucket || !bytesEqual(e.owner, ref.owner)) return undefined

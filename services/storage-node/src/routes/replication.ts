@@ -113,7 +113,8 @@ export function replicationRoutes(app: Service, ctx: NodeContext, rep: Replicati
         summary: 'Events of a seq range in the append form (cluster members only)',
         description:
           'DAG-CBOR {events: [{env, seal, body?}], caps?}: exactly what POST /events takes, so the fetching node ' +
-          'verifies it with its own ingest pipeline. 204 when the range is empty.',
+          'verifies it with its own ingest pipeline; an event whose body a tombstone erased comes without `body` ' +
+          '(the fetching node accepts that only with the erasing tombstone in the same batch). 204 when the range is empty.',
         params: Type.Object({ bucket: Type.String({ minLength: 1, maxLength: 128 }), owner: Address }),
         querystring: Type.Object({ from: Type.Integer({ minimum: 0 }), to: Type.Integer({ minimum: 0 }) }),
         response: { 200: Binary('DAG-CBOR append body'), 204: Type.Null(), ...errorResponses(400, 401) },

@@ -6,7 +6,18 @@ import { createAccount, cryptoReady, decodeEnvelope, type SigScheme } from '@ddc
 import * as dagCbor from '@ipld/dag-cbor'
 import { startCluster } from '../src/replication/cluster.js'
 import type { StreamSpec } from './build-worker.js'
-import { BUCKET, buildStreams, cpuOf, OWNER, pct, perEventSpecs, postLanes, STREAMS, users } from './common.js'
+import {
+  BUCKET,
+  buildStreams,
+  cpuOf,
+  type ModeRate,
+  OWNER,
+  pct,
+  perEventSpecs,
+  postLanes,
+  STREAMS,
+  users,
+} from './common.js'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -26,14 +37,7 @@ const workers = Number(option('--workers') ?? 1)
 /** Issue #5 target on a 2-core machine. */
 const TARGET = { sr25519: 1500 }
 
-interface ModeFigures {
-  eventsPerSec: number
-  events: number
-  seconds: number
-  /** Events per request as sent (each built request cut by first replica). */
-  eventsPerRequest: number
-  p50Ms: number
-  p99Ms: number
+interface ModeFigures extends ModeRate {
   clusterCpuUsPerEvent: number
 }
 

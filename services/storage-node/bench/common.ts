@@ -13,6 +13,17 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { sibling, startTsWorker } from '../src/ts-worker.js'
 import type { StreamSpec } from './build-worker.js'
 
+/** What each benchmark reports for one mode (ingest.ts and cluster.ts add their CPU figure). */
+export interface ModeRate {
+  eventsPerSec: number
+  events: number
+  seconds: number
+  /** Events per request as sent. */
+  eventsPerRequest: number
+  p50Ms: number
+  p99Ms: number
+}
+
 export const BUCKET = 'bench'
 export const OWNER = '//BenchOwner'
 export const STREAMS = 4

@@ -28,7 +28,18 @@ import { groupRoot } from '../src/batch-tree.js'
 import { spawnStorageNode } from '../src/spawn.js'
 import { openLevelStore } from '../src/store/level.js'
 import type { StreamSpec } from './build-worker.js'
-import { BUCKET, buildStreams, cpuOf, OWNER, pct, perEventSpecs, postLanes, STREAMS, users } from './common.js'
+import {
+  BUCKET,
+  buildStreams,
+  cpuOf,
+  type ModeRate,
+  OWNER,
+  pct,
+  perEventSpecs,
+  postLanes,
+  STREAMS,
+  users,
+} from './common.js'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -43,13 +54,7 @@ if (jsonAt >= 0 && (!jsonFile || jsonFile.startsWith('--'))) {
 /** Issue #3 and #10 targets on a 2-core machine. */
 const TARGETS = { sr25519: 4000, ed25519: 8000, batch: 25000, readVerify: 20000, bytesPerEvent: 1300, tailRatio: 2 }
 
-interface ModeFigures {
-  eventsPerSec: number
-  events: number
-  seconds: number
-  eventsPerRequest: number
-  p50Ms: number
-  p99Ms: number
+interface ModeFigures extends ModeRate {
   nodeCpuUsPerEvent: number
   driverCpuUsPerEvent: number
 }

@@ -35,6 +35,19 @@ async function load(ms: number, during?: () => Promise<void>): Promise<number> {
   return clients.reduce((n, c) => n + c.acked.size, 0) - before
 }
 
+/** Waits (bounded) until the node at `url` sees every peer up (or every peer down). */
+async function peersSeen(url: string, up: boolean): Promise<void> {
+  for (let k = 0; k < 150; k++) {
+    const status = (await (await fetch(`${url}/replication/status`)).json()) as {
+      catchingUp: boolean
+      peers: { up: boolean }[]
+    }
+    if (status.peers.every((p) => p.up === up) && (!up || !status.catchingUp)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  assert.fail(`${url} never saw every peer ${up ? 'up' : 'down'}`)
+}
+
 describe('replication under faults (3 node processes, RF=3, W=2)', () => {
   before(async () => {
     await cryptoReady()
@@ -96,11 +109,7 @@ describe('replication under faults (3 node processes, RF=3, W=2)', () => {
     const survivor = cluster.members[0]!.url
     // Once the survivor's probes see both peers down, it refuses before storing anything. (While its
     // view is stale it stores, pushes, and answers ERR_QUORUM with `replicas: 1`: not acknowledged.)
-    for (let k = 0; k < 100; k++) {
-      const status = (await (await fetch(`${survivor}/replication/status`)).json()) as { peers: { up: boolean }[] }
-      if (status.peers.every((p) => !p.up)) break
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    await peersSeen(survivor, false)
     let answer = await post(survivor, cborAppend(evs))
     for (let k = 0; k < 20 && answer.body.code !== 'ERR_QUORUM'; k++) {
       await new Promise((r) => setTimeout(r, 100))
@@ -136,6 +145,8 @@ describe('replication under faults (3 node processes, RF=3, W=2)', () => {
     const user = createAccount({ uri: '//Forker', scheme: 'ed25519' })
     const [a] = await buildEvents(user, { bucket: BUCKET, head: null, count: 1 })
     const [b] = await buildEvents(user, { bucket: BUCKET, head: null, count: 1 })
+    // Nodes 2 and 3 were just restarted: writes settle once every node has caught up and sees the others.
+    for (const url of urls()) await peersSeen(url, true)
     assert.equal((await post(cluster.members[0]!.url, cborAppend([a!]))).status, 200)
     assert.ok(await converged(urls(), BUCKET, [{ signer: user, head: null, acked: new Map(), refusals: [] }], 20_000))
     // A cluster member (node 1's key) pushes another envelope at the same seq to node 3.

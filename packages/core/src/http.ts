@@ -12,8 +12,17 @@ export interface RequestOptions {
   raw?: Uint8Array
   contentType?: string
   headers?: Record<string, string>
+  accept?: string
   timeoutMs?: number
   signal?: AbortSignal
+  /** Another fetch (tests, instrumented clients). */
+  fetch?: typeof globalThis.fetch
+}
+
+/** Names the node and request in an error's details, so a caller can tell which call failed. */
+function withContext(err: DdcError, ctx: Record<string, unknown>): DdcError {
+  Object.defineProperty(err, 'details', { value: { ...err.details, ...ctx }, enumerable: true })
+  return err
 }
 
 export async function requestJson<T = unknown>(url: string, opts: RequestOptions = {}): Promise<T> {
@@ -33,33 +42,26 @@ export async function request(url: string, opts: RequestOptions = {}): Promise<R
     body = JSON.stringify(opts.body)
     headers['content-type'] = 'application/json'
   }
+  if (opts.accept) headers.accept = opts.accept
+  const method = opts.method ?? (body ? 'POST' : 'GET')
+  const ctx = { node: new URL(url).origin, method, url }
   let res: Response
   try {
-    res = await fetch(url, {
-      method: opts.method ?? (body ? 'POST' : 'GET'),
-      headers,
-      body,
-      signal: AbortSignal.any(signals),
-    })
+    res = await (opts.fetch ?? globalThis.fetch)(url, { method, headers, body, signal: AbortSignal.any(signals) })
   } catch (err) {
     // The caller's own abort is not an outage: hand back its reason.
     if (opts.signal?.aborted) throw opts.signal.reason ?? err
-    throw new UnavailableError(`${opts.method ?? 'GET'} ${url} failed: ${(err as Error).message}`, {
-      cause: err,
-      details: { url },
-    })
+    throw new UnavailableError(`${method} ${url} failed: ${(err as Error).message}`, { cause: err, details: ctx })
   }
-  if (!res.ok) {
-    let json: Record<string, unknown> = {}
-    try {
-      json = (await res.json()) as Record<string, unknown>
-    } catch {
-      // non-JSON error body: fall through to a generic error
-    }
-    const err: DdcError = json.code ? errorFromJson(json) : new UnavailableError(`${url} answered HTTP ${res.status}`)
-    if (!err.details || !('url' in err.details))
-      Object.defineProperty(err, 'details', { value: { ...err.details, url, status: res.status } })
-    throw err
+  if (res.ok) return res
+  let json: Record<string, unknown> = {}
+  try {
+    json = (await res.json()) as Record<string, unknown>
+  } catch {
+    // non-JSON error body: fall through to a generic error
   }
-  return res
+  const err: DdcError = json.code
+    ? errorFromJson(json)
+    : new UnavailableError(`${method} ${url} answered HTTP ${res.status}`)
+  throw withContext(err, { ...ctx, status: res.status })
 }

@@ -1,8 +1,9 @@
 /**
- * The SDK's HTTP transport: `fetch` with a timeout and the caller's AbortSignal, error bodies revived
- * into typed core errors, and the node/request named in every error's details. Browser-safe.
+ * The SDK's HTTP transport over core's `request`: `fetch` with a timeout and the caller's AbortSignal,
+ * error bodies revived into typed core errors, and the node/request named in every error's details.
+ * Browser-safe.
  */
-import { type DdcError, errorFromJson, UnavailableError } from '@ddc/core'
+import { request } from '@ddc/core'
 
 export const CBOR = 'application/vnd.ipld.dag-cbor'
 
@@ -21,46 +22,18 @@ export interface CallInit {
 
 export type Fetch = typeof globalThis.fetch
 
-function withContext(err: DdcError, ctx: Record<string, unknown>): DdcError {
-  Object.defineProperty(err, 'details', { value: { ...err.details, ...ctx }, enumerable: true })
-  return err
-}
-
-/** One HTTP request; resolves with the 2xx response, throws a typed error otherwise. */
-export async function call(url: string, init: CallInit = {}, fetchFn: Fetch = globalThis.fetch): Promise<Response> {
-  const method = init.method ?? (init.json !== undefined || init.raw ? 'POST' : 'GET')
-  const signals = [AbortSignal.timeout(init.timeoutMs ?? 10_000)]
-  if (init.signal) signals.push(init.signal)
-  const headers: Record<string, string> = { ...init.headers }
-  let body: BodyInit | undefined
-  if (init.raw) {
-    body = init.raw as unknown as BodyInit
-    headers['content-type'] = init.contentType ?? CBOR
-  } else if (init.json !== undefined) {
-    body = JSON.stringify(init.json)
-    headers['content-type'] = 'application/json'
-  }
-  if (init.accept) headers.accept = init.accept
-  const node = new URL(url).origin
-  const ctx = { node, method, url }
-  let res: Response
-  try {
-    res = await fetchFn(url, { method, headers, body, signal: AbortSignal.any(signals) })
-  } catch (err) {
-    if (init.signal?.aborted) throw init.signal.reason ?? err
-    throw new UnavailableError(`${method} ${url} failed: ${(err as Error).message}`, { cause: err, details: ctx })
-  }
-  if (res.ok) return res
-  let json: Record<string, unknown> = {}
-  try {
-    json = (await res.json()) as Record<string, unknown>
-  } catch {
-    // not JSON: a generic error below
-  }
-  const err = json.code
-    ? errorFromJson(json)
-    : new UnavailableError(`${method} ${url} answered HTTP ${res.status}`, { details: {} })
-  throw withContext(err, { ...ctx, status: res.status })
+/** One HTTP request (core's `request`); resolves with the 2xx response, throws a typed error otherwise. */
+export function call(url: string, init: CallInit = {}, fetchFn?: Fetch): Promise<Response> {
+  return request(url, {
+    ...(init.method ? { method: init.method } : init.json !== undefined || init.raw ? { method: 'POST' } : {}),
+    ...(init.json !== undefined ? { body: init.json } : {}),
+    ...(init.raw ? { raw: init.raw, contentType: init.contentType ?? CBOR } : {}),
+    ...(init.headers ? { headers: init.headers } : {}),
+    ...(init.accept ? { accept: init.accept } : {}),
+    ...(init.timeoutMs !== undefined ? { timeoutMs: init.timeoutMs } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
+    ...(fetchFn ? { fetch: fetchFn } : {}),
+  })
 }
 
 export async function callJson<T>(url: string, init: CallInit = {}, fetchFn?: Fetch): Promise<T> {

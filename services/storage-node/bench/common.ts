@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { SigScheme } from '@ddc/core'
+import { request, type SigScheme } from '@ddc/core'
 import * as dagCbor from '@ipld/dag-cbor'
 import { sibling, startTsWorker } from '../src/ts-worker.js'
 import type { StreamSpec } from './build-worker.js'
@@ -92,13 +92,13 @@ export async function postLanes(
     lanes.map(async ({ url, bodies }) => {
       for (const body of bodies) {
         const t = performance.now()
-        const res = await fetch(`${url}/events`, {
+        const res = await request(`${url}/events`, {
           method: 'POST',
-          headers: { 'content-type': 'application/vnd.ipld.dag-cbor' },
-          body: body as unknown as BodyInit,
+          raw: body,
+          contentType: 'application/vnd.ipld.dag-cbor',
+          timeoutMs: 300_000,
         })
-        const text = await res.text()
-        if (!res.ok) throw new Error(`append failed: ${res.status} ${text.slice(0, 300)}`)
+        await res.arrayBuffer()
         latencies.push(performance.now() - t)
       }
     }),

@@ -66,13 +66,6 @@ const node = await createStorageNode({
 const url = await runService(node.app, {
   host: config.host,
   port: config.port,
-  onClose: async () => {
-    node.replication?.close()
-    await node.anchorer?.close()
-    await node.usageReporter?.close()
-    await node.pool.close()
-    await node.store.close()
-  },
 })
 node.app.log.info(
   { url, dataDir: config.dataDir, buckets: config.chain ? `from chain ${config.chain}` : config.buckets.length },

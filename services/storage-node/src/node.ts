@@ -148,9 +148,6 @@ export async function createStorageNode(init: StorageNodeInit): Promise<StorageN
   gatewayRoutes(app, ctx)
   usageRoutes(app, ctx)
   anchorRoutes(app, ctx)
-  await app.ready()
-  await pool.ready()
-  replication?.start()
   const onError = (what: string) => (err: unknown) => app.log.warn({ err }, `${what} failed; retrying next period`)
   const anchorer =
     init.chain && init.anchor
@@ -169,6 +166,18 @@ export async function createStorageNode(init: StorageNodeInit): Promise<StorageN
       ? createUsageReporter({ store, chain: init.chain, ...init.usageReports, now, onError: onError('usage report') })
       : undefined
 
+  // Closing the app (node.close(), or runService on SIGTERM) stops the parts after the last request.
+  app.addHook('onClose', async () => {
+    replication?.close()
+    await anchorer?.close()
+    await usageReporter?.close()
+    await pool.close()
+    await store.close()
+  })
+  await app.ready()
+  await pool.ready()
+  replication?.start()
+
   let closed = false
   return {
     app,
@@ -180,12 +189,7 @@ export async function createStorageNode(init: StorageNodeInit): Promise<StorageN
     async close() {
       if (closed) return
       closed = true
-      replication?.close()
-      await anchorer?.close()
-      await usageReporter?.close()
       await app.close()
-      await pool.close()
-      await store.close()
     },
   }
 }

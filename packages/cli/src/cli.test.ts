@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parseCid } from '@ddc/core'
+import { rewritingProxy } from '@ddc/testing'
 import { startTestNet, type TestNet } from '@ddc/testing/testnet'
 
 const BIN = fileURLToPath(new URL('../bin/ddc.js', import.meta.url))
@@ -469,33 +470,13 @@ describe('verify on tampered data', () => {
 })
 
 /** An HTTP proxy to `target` that replaces `from` with `to` (same length) in every response body. */
-async function tamperingProxy(
-  target: string,
-  from: string,
-  to: string,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const { createServer } = await import('node:http')
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const headers = Object.fromEntries(
-      Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length'),
-    ) as Record<string, string>
-    const up = await fetch(`${target}${req.url}`, {
-      method: req.method ?? 'GET',
-      headers,
-      ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-    })
-    const body = Buffer.from(await up.arrayBuffer())
-    const i = body.indexOf(from)
-    if (i >= 0) body.write(to, i)
-    res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/octet-stream' })
-    res.end(body)
+const tamperingProxy = (target: string, from: string, to: string) =>
+  rewritingProxy(target, (_path, body) => {
+    const out = Buffer.from(body)
+    const i = out.indexOf(from)
+    if (i >= 0) out.write(to, i)
+    return out
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) }
-}
 
 it('README.md shows every command the tests run', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')

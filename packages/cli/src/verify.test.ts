@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -16,6 +15,7 @@ import { type ChainNode, devNodeUri } from '@ddc/chain-node'
 import { createAccount, cryptoReady } from '@ddc/core'
 import { createClient } from '@ddc/sdk'
 import { createStorageNode, type StorageNode } from '@ddc/storage-node'
+import { rewritingProxy, type TestProxy } from '@ddc/testing'
 import { startDevChain } from '@ddc/testing/testnet'
 
 const BIN = fileURLToPath(new URL('../bin/ddc.js', import.meta.url))
@@ -26,8 +26,7 @@ let chainUrl: string
 let node: StorageNode
 let nodeUrl: string
 let forging = false
-let proxy: Server
-let proxyUrl: string
+let proxy: TestProxy
 const alice = createAccount({ uri: '//Alice' })
 const BUCKET = '2'
 
@@ -64,23 +63,16 @@ before(async () => {
   })
   nodeUrl = await node.app.listen({ host: '127.0.0.1', port: 0 })
   // Passes reads through to the node; while `forging`, adds a Merkle path element to the anchor proof.
-  proxy = createServer(async (req, res) => {
-    const up = await fetch(`${nodeUrl}${req.url}`, { headers: { accept: req.headers.accept ?? '*/*' } })
-    let body = Buffer.from(await up.arrayBuffer())
-    if (forging && up.ok && req.url!.endsWith('/anchor')) {
-      const a = JSON.parse(body.toString('utf8'))
-      a.proof.path.push(`0x${'00'.repeat(32)}`)
-      body = Buffer.from(JSON.stringify(a))
-    }
-    res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/octet-stream' })
-    res.end(body)
+  proxy = await rewritingProxy(nodeUrl, (path, body, status) => {
+    if (!forging || status >= 300 || !path.endsWith('/anchor')) return body
+    const a = JSON.parse(new TextDecoder().decode(body))
+    a.proof.path.push(`0x${'00'.repeat(32)}`)
+    return new TextEncoder().encode(JSON.stringify(a))
   })
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`
 })
 
 after(async () => {
-  proxy.close()
+  await proxy.close()
   await node.close()
   await chainNode.close()
   rmSync(dir, { recursive: true, force: true })
@@ -113,7 +105,7 @@ describe('ddc verify with anchors', () => {
 
     forging = true
     try {
-      const forged = await ddc(['verify', BUCKET, alice.address], proxyUrl)
+      const forged = await ddc(['verify', BUCKET, alice.address], proxy.url)
       assert.equal(forged.code, 5, forged.stdout)
       assert.match(forged.stderr, /\(ERR_BAD_PROOF\)/)
     } finally {

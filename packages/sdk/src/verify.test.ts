@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -24,6 +23,7 @@ import {
   verifyAnchorProof,
 } from '@ddc/core'
 import { createStorageNode, type StorageNode } from '@ddc/storage-node'
+import { rewritingProxy, type TestProxy } from '@ddc/testing'
 import { PUBLIC_BUCKET, startDevChain, startTestNet, type TestNet } from '@ddc/testing/testnet'
 import { createClient, type WireEvent } from './index.js'
 
@@ -41,32 +41,12 @@ const pages =
     return encodeCanonical(page)
   }
 
-/** Forwards everything to `target` (or where it routes the path); rewrites answers through `get()`. */
-async function proxy(
-  target: string | ((url: string) => string),
-  get: () => Rewrite | undefined,
-): Promise<{ url: string; server: Server }> {
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const headers = Object.fromEntries(
-      Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length'),
-    ) as Record<string, string>
-    const base = typeof target === 'string' ? target : target(req.url!)
-    const up = await fetch(`${base}${req.url}`, {
-      method: req.method!,
-      headers,
-      ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-    })
-    let body: Uint8Array = new Uint8Array(await up.arrayBuffer())
+/** Forwards everything to `target` (or where it routes the path); rewrites good answers through `get()`. */
+const proxy = (target: string | ((url: string) => string), get: () => Rewrite | undefined) =>
+  rewritingProxy(target, (url, body, status) => {
     const rewrite = get()
-    if (rewrite && up.ok) body = rewrite(req.url!, body)
-    res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/octet-stream' })
-    res.end(body)
+    return rewrite && status < 300 ? rewrite(url, body) : body
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server }
-}
 
 /** Flips one byte inside the event id text of the envelope at `seq` (it still decodes). */
 function flipId(seq: number) {
@@ -85,14 +65,14 @@ function flipId(seq: number) {
 
 describe('verifyTimeline', () => {
   let net: TestNet
-  let px: { url: string; server: Server }
+  let px: TestProxy
   let tamper: Tamper
   before(async () => {
     net = await startTestNet()
     px = await proxy(net.nodes[0]!.url, () => tamper && pages(tamper))
   })
   after(async () => {
-    px.server.close()
+    await px.close()
     await net.close()
   })
 
@@ -188,7 +168,7 @@ const anchorAnswer =
 
 describe('verifyTimeline with anchors on chain', () => {
   let net: Awaited<ReturnType<typeof anchoredNet>>
-  let px: { url: string; server: Server }
+  let px: TestProxy
   let rewrite: Rewrite | undefined
   /** Where the proxy sends event reads: node A (the anchored history) or B (a fork). */
   let reads: 'a' | 'b' = 'a'
@@ -201,7 +181,7 @@ describe('verifyTimeline with anchors on chain', () => {
     )
   })
   after(async () => {
-    px.server.close()
+    await px.close()
     await net.close()
   })
 

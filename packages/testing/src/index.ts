@@ -1,2 +1,3 @@
 /** @ddc/testing — helpers for DDC's own test suites (not published). */
 export * from './browser.js'
+export * from './proxy.js'
